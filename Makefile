@@ -1,0 +1,49 @@
+# OneTrip: two commands do all set-up on a fresh machine.
+#   make demo   venv, install, migrate, load the demo county, serve on http://127.0.0.1:8000
+#   make test   install what the tests need and run the whole suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: demo test bench lint browsers venv messages clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+demo: venv
+	$(BIN)/onetrip demo --port $(PORT)
+
+# Debian's Chromium and a CJK font for the browser tests, when missing.
+browsers:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy"; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  else \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  fi; \
+	fi
+
+messages: venv
+	cd onetrip && ../$(BIN)/django-admin compilemessages --ignore=.venv >/dev/null 2>&1 || \
+	  ../$(BIN)/python ../manage.py compilemessages >/dev/null
+
+test: venv browsers
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
+	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: venv
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+lint: venv
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:
+	rm -rf var/ .pytest_cache

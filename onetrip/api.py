@@ -1,0 +1,56 @@
+"""The REST API at /api/v1/ (channels layer): mounts each domain's router."""
+
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from onetrip.core.errors import DomainError
+
+api = NinjaAPI(
+    title="OneTrip API",
+    version="1",
+    description="OneTrip (最多跑一次) REST API. Errors: {code, message, detail} with a 4xx status.",
+    urls_namespace="api",
+)
+
+
+def _error(request, status: int, code: str, message: str, detail=None):
+    return api.create_response(
+        request, {"code": code, "message": message, "detail": detail}, status=status
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return _error(request, exc.status, exc.code, exc.message, exc.detail)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    return _error(request, 422, "api.invalid_input", _("The request is not valid."), exc.errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    return _error(request, 401, "api.not_authenticated", _("Please sign in first."))
+
+
+@api.exception_handler(AuthorizationError)
+def on_authorization_error(request, exc):
+    return _error(request, 403, "api.forbidden", _("You do not have permission to do this."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, f"api.http_{exc.status_code}", str(exc))
+
+
+def _mount_routers() -> None:
+    from onetrip.accounts.api import router as accounts_router
+    from onetrip.identity.api import router as identity_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/", identity_router)
+
+
+_mount_routers()

@@ -1,0 +1,59 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One line of the append-only audit log.
+
+    Each entry carries the SM3 hash of its own content and of its predecessor's hash, so that
+    changing or removing any row breaks the chain (`onetrip audit verify`). The application never
+    updates or deletes a row; on PostgreSQL a trigger refuses it too.
+    """
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("actor label"), max_length=150, blank=True)
+    ip = models.CharField(_("from address"), max_length=64, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=100, blank=True)
+    target_id = models.CharField(_("target id"), max_length=100, blank=True)
+    subject_type = models.CharField(_("subject type"), max_length=20, blank=True)
+    subject_id = models.CharField(_("subject id"), max_length=64, blank=True, db_index=True)
+    purpose = models.CharField(_("purpose"), max_length=500, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"#{self.pk} {self.action}"
+
+
+class AuditHead(models.Model):
+    """The newest entry's hash and id: lets verify notice a removed last row, and serialises
+    writers (the row is locked while an entry is appended)."""
+
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"#{self.last_id} {self.last_hash[:12]}"

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from onetrip.api import api
+from onetrip.core import views as core_views
+
+admin.site.site_header = _("OneTrip administration")
+# The admin signs in through the same provider as everything else (password + TOTP).
+admin.site.login = lambda request, extra_context=None: redirect_to_login(
+    request.get_full_path(), login_url=reverse("identity:login")
+)
+admin.site.site_title = _("OneTrip")
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", core_views.metrics, name="metrics"),
+    path("api/v1/", api.urls),
+    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("onetrip.identity.urls")),
+    path("workbench/", include("onetrip.workbench.urls")),
+    path("", include("onetrip.portal.urls")),
+]
+
+handler400 = "onetrip.core.handlers.bad_request"
+handler403 = "onetrip.core.handlers.permission_denied"
+handler404 = "onetrip.core.handlers.not_found"
+handler500 = "onetrip.core.handlers.server_error"
