@@ -1,0 +1,46 @@
+"""The layering rule of docs/ARCHITECTURE.md: apps import only downwards."""
+
+import ast
+from pathlib import Path
+
+ONETRIP = Path(__file__).resolve().parents[2]
+
+BELOW = {
+    "core": set(),
+    "regions": {"core"},
+    "departments": {"core", "regions"},
+    "registries": {"core", "regions"},
+    "accounts": {"core", "regions", "departments", "registries"},
+    "notify": {"core"},
+    "identity": {"core", "regions", "departments", "registries", "accounts", "notify"},
+}
+CHANNELS = {"portal", "workbench"}
+
+
+def imported_apps(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return {name.split(".")[1] for name in names if name.startswith("onetrip.") and "." in name}
+
+
+def test_apps_import_only_lower_layers():
+    known = set(BELOW) | CHANNELS
+    violations = []
+    for app_dir in sorted(p for p in ONETRIP.iterdir() if (p / "apps.py").exists()):
+        app = app_dir.name
+        assert app in known, f"{app} is not placed in a layer in docs/ARCHITECTURE.md"
+        if app in CHANNELS:
+            continue
+        allowed = BELOW[app] | {app}
+        for source in app_dir.rglob("*.py"):
+            if "tests" in source.parts or "migrations" in source.parts:
+                continue
+            for imported in imported_apps(source) - allowed:
+                if imported in known:
+                    violations.append(f"{source.relative_to(ONETRIP)} imports onetrip.{imported}")
+    assert violations == []
