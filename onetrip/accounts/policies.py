@@ -53,3 +53,19 @@ def require(user: User, permission: str) -> None:
             _("You do not have permission to do this."),
             detail={"permission": permission},
         )
+
+
+def require_level(user: User, level: str) -> None:
+    """A matter (or any service) that needs, e.g., real-name verification asks for L2."""
+    from .models import ASSURANCE_ORDER, AssuranceLevel
+
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("accounts.not_signed_in", _("Please sign in first."), status=401)
+    if not user.has_level(level):
+        raise PermissionDenied(
+            "accounts.assurance_level_too_low",
+            _("This service needs a higher identity assurance level: %(level)s.")
+            % {"level": AssuranceLevel(level).label},
+            detail={"required": level, "current": user.assurance_level,
+                    "order": ASSURANCE_ORDER[level]},
+        )
