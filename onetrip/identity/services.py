@@ -6,10 +6,13 @@ import secrets
 
 import pyotp
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from oauth2_provider.generators import generate_client_secret
+from oauth2_provider.models import get_application_model
 
 from onetrip.accounts import selectors as account_selectors
 from onetrip.accounts.models import User, UserType
@@ -21,6 +24,7 @@ from onetrip.notify import services as notify
 
 from .models import OneTimeCode, OtpPurpose
 
+Application = get_application_model()
 MAX_CODE_ATTEMPTS = 5
 RESEND_AFTER_SECONDS = 60
 
@@ -78,7 +82,10 @@ def password_authenticate(*, identifier: str, password: str, request=None) -> Us
         if user.is_locked():
             raise _locked_error(user)
         raise _invalid_credentials()
-    _register_success(user)
+    if not requires_second_factor(user):
+        # Staff reset their failure count only after the second factor too, so alternating a
+        # right password with wrong TOTP codes cannot dodge the lock-out.
+        _register_success(user)
     return user
 
 
@@ -207,3 +214,74 @@ def login_audit(*, user: User, method: str, request=None) -> None:
     audit.record(
         actor=user, action="identity.login", target=user, request=request, detail={"method": method}
     )
+
+
+@transaction.atomic
+def oidc_client_create(
+    *,
+    actor,
+    name: str,
+    redirect_uris: list[str],
+    grant: str = "authorization-code",
+    public: bool = False,
+    trusted: bool = False,
+    post_logout_redirect_uris: list[str] | None = None,
+) -> tuple[Application, str | None]:
+    """Registers a relying party (authorization code + PKCE) or a machine client (client
+    credentials). Returns the client and, for a confidential one, its secret: shown once, only
+    its hash (CLIENT_SECRET_HASHER) is stored."""
+    grant_types = {
+        "authorization-code": Application.GRANT_AUTHORIZATION_CODE,
+        "client-credentials": Application.GRANT_CLIENT_CREDENTIALS,
+    }
+    if grant not in grant_types:
+        raise DomainError(
+            "identity.unknown_grant",
+            _("Unknown grant type."),
+            detail={"grant": grant, "allowed": sorted(grant_types)},
+        )
+    machine = grant == "client-credentials"
+    if machine and public:
+        raise DomainError(
+            "identity.public_machine_client",
+            _("A machine client must be confidential: it signs in with its secret."),
+        )
+    if not machine and not redirect_uris:
+        raise DomainError(
+            "identity.redirect_uri_required",
+            _("A client using the authorization code grant needs at least one redirect URI."),
+        )
+    secret = None if public else generate_client_secret()
+    client = Application(
+        name=(name or "").strip(),
+        client_type=Application.CLIENT_PUBLIC if public else Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=grant_types[grant],
+        redirect_uris=" ".join(redirect_uris),
+        post_logout_redirect_uris=" ".join(post_logout_redirect_uris or []),
+        skip_authorization=trusted,
+        algorithm="" if machine else Application.RS256_ALGORITHM,
+        client_secret=secret or "",
+        hash_client_secret=True,
+    )
+    try:
+        client.full_clean()
+    except ValidationError as error:
+        raise DomainError(
+            "identity.invalid_client",
+            _("The client registration is not valid: %(problems)s")
+            % {"problems": "; ".join(error.messages)},
+            detail=error.message_dict,
+        ) from error
+    client.save()
+    audit.record(
+        actor=actor,
+        action="identity.oidc_client.create",
+        target=client,
+        target_id=client.client_id,
+        detail={"name": client.name, "grant": grant, "public": public, "trusted": trusted},
+    )
+    return client, secret
+
+
+def oidc_client_list():
+    return Application.objects.order_by("created")

@@ -37,9 +37,17 @@ def _finish_login(request, user: User, method: str):
     return redirect(_next_url(request, default))
 
 
+def _error_status(form, status: int) -> int:
+    """The refusal's own status (401 wrong, 423 locked, 429 too soon); 400 for bad input."""
+    if not form.errors:
+        return 200
+    return status if status >= 400 else 400
+
+
 @require_http_methods(["GET", "POST"])
 def login_password(request):
     form = PasswordLoginForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             user = services.password_authenticate(
@@ -49,6 +57,7 @@ def login_password(request):
             )
         except DomainError as error:
             form.add_error(None, error.message)
+            status = error.status
         else:
             if services.requires_second_factor(user):
                 request.session[PENDING_2FA] = user.pk
@@ -63,7 +72,7 @@ def login_password(request):
             "tab": "password",
             "next": _next_url(request, ""),
         },
-        status=400 if form.errors else 200,
+        status=_error_status(form, status),
     )
 
 
@@ -71,6 +80,7 @@ def login_password(request):
 def login_sms(request):
     form = SmsLoginForm(request.POST or None)
     code_sent = False
+    status = 200
     if request.method == "POST" and form.is_valid():
         phone, code = form.cleaned_data["phone"], form.cleaned_data["code"]
         try:
@@ -83,6 +93,7 @@ def login_sms(request):
                 return _finish_login(request, user, "sms")
         except DomainError as error:
             form.add_error(None, error.message)
+            status = error.status
     return render(
         request,
         "identity/login.html",
@@ -92,7 +103,7 @@ def login_sms(request):
             "code_sent": code_sent,
             "next": _next_url(request, ""),
         },
-        status=400 if form.errors else 200,
+        status=_error_status(form, status),
     )
 
 
@@ -104,11 +115,13 @@ def login_totp(request):
     setup_needed = user.totp_confirmed_at is None
     secret = services.totp_begin_setup(user=user) if setup_needed else None
     form = TotpForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.totp_verify(user=user, code=form.cleaned_data["code"], request=request)
         except DomainError as error:
             form.add_error(None, error.message)
+            status = error.status
         else:
             next_url = request.session.pop("identity_next", reverse("workbench:home"))
             request.session.pop(PENDING_2FA, None)
@@ -118,7 +131,7 @@ def login_totp(request):
     context = {"form": form, "setup_needed": setup_needed, "secret": secret}
     if setup_needed:
         context["provisioning_uri"] = services.totp_provisioning_uri(user=user)
-    return render(request, "identity/totp.html", context, status=400 if form.errors else 200)
+    return render(request, "identity/totp.html", context, status=_error_status(form, status))
 
 
 @require_http_methods(["GET", "POST"])

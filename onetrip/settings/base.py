@@ -8,7 +8,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+
+from onetrip.identity.keys import settings_rsa_private_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("ONETRIP_VAR_DIR", BASE_DIR / "var"))
@@ -176,13 +179,28 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Unified identity: OneTrip is the county's OpenID Connect provider.
+# ID tokens are signed (RS256) with this key. Production provides the file; one-box mode creates
+# it (mode 0600) on first use. Read lazily, so settings import never touches the disk.
 OIDC_RSA_PRIVATE_KEY_FILE = Path(os.environ.get("OIDC_RSA_PRIVATE_KEY_FILE", VAR_DIR / "oidc.key"))
+OIDC_RSA_PRIVATE_KEY_AUTOCREATE = env_bool("OIDC_RSA_PRIVATE_KEY_AUTOCREATE", True)
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": lazy(settings_rsa_private_key, str)(),
     "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
     "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
-    "PKCE_REQUIRED": lambda client_id: True,
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "client_credentials", "refresh_token"],
+    # Authorization code only with PKCE, and only S256 (RFC 9700); no implicit, no password grant.
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,  # only a SHA-256 of each token is kept
     "OAUTH2_VALIDATOR_CLASS": "onetrip.identity.oidc.OneTripOAuth2Validator",
     "SCOPES": {
         "openid": _("Your identity on OneTrip"),
@@ -193,10 +211,15 @@ OAUTH2_PROVIDER = {
     },
     "DEFAULT_SCOPES": ["openid"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ID_TOKEN_EXPIRE_SECONDS": 3600,
     "REFRESH_TOKEN_EXPIRE_SECONDS": 14 * 24 * 3600,
+    # Each refresh gives a new refresh token; presenting a used one revokes the whole family.
     "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
     "CLIENT_SECRET_HASHER": "high_entropy_sm3",
-    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    # Production sets OIDC_REDIRECT_URI_SCHEMES=https (see production.py).
+    "ALLOWED_REDIRECT_URI_SCHEMES": env_list("OIDC_REDIRECT_URI_SCHEMES", "http,https"),
 }
 
 # One-time codes to a phone go through a pluggable SMS backend.

@@ -34,3 +34,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Unified identity: the ID-token signing key must be provided (not created on the fly), and
+# relying parties are reached over https only.
+OIDC_RSA_PRIVATE_KEY_AUTOCREATE = env_bool("OIDC_RSA_PRIVATE_KEY_AUTOCREATE", False)
+OAUTH2_PROVIDER = {
+    **OAUTH2_PROVIDER,  # noqa: F405
+    "ALLOWED_REDIRECT_URI_SCHEMES": env_list("OIDC_REDIRECT_URI_SCHEMES", "https"),
+}
