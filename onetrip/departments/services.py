@@ -105,9 +105,10 @@ def departments_load(*, path: str | Path, actor=None) -> LoadResult:
             parent_code = _text(raw, "parent", max_length=32)
             parent = None
             if parent_code:
-                parent = departments.get(parent_code) or Department.objects.filter(
-                    code=parent_code
-                ).first()
+                parent = (
+                    departments.get(parent_code)
+                    or Department.objects.filter(code=parent_code).first()
+                )
                 if parent is None:
                     waiting.append(raw)
                     continue

@@ -99,7 +99,9 @@ def regions_load(*, path: str | Path, actor=None) -> LoadResult:
         level = level_of(code)
         region = existing.get(code)
         if region is None:
-            region = Region.objects.create(code=code, name=entry["name"], level=level, parent=parent)
+            region = Region.objects.create(
+                code=code, name=entry["name"], level=level, parent=parent
+            )
             existing[code] = region
             result.created += 1
         elif (region.name, region.level, region.parent_id) != (

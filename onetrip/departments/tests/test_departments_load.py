@@ -94,5 +94,5 @@ def test_a_bad_file_is_refused_and_loads_nothing(regions, tmp_path, document):
     with pytest.raises(DomainError):
         services.departments_load(path=path)
     assert counts() == (0, 0, 0, 0)
-    with pytest.raises(CommandError, match="departments.invalid_file"):
+    with pytest.raises(CommandError, match=r"departments\.invalid_file"):
         call_command("departments", "load", str(path))

@@ -104,9 +104,9 @@ def test_a_bad_file_is_refused_and_loads_nothing(tmp_path, regions):
 
 @pytest.mark.django_db
 def test_the_command_reports_errors_without_a_traceback(tmp_path):
-    with pytest.raises(CommandError, match="regions.file_missing"):
+    with pytest.raises(CommandError, match=r"regions\.file_missing"):
         call_command("regions", "load", str(tmp_path / "missing.json"))
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
-    with pytest.raises(CommandError, match="regions.invalid_file"):
+    with pytest.raises(CommandError, match=r"regions\.invalid_file"):
         call_command("regions", "load", str(broken))
