@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,6 +36,7 @@ HASHED_FIELDS = (
 
 
 def entry_hash(entry: AuditEntry) -> str:
+    """SM3 over a canonical JSON of the entry's fields (its predecessor's hash included)."""
     values = {name: getattr(entry, name) for name in HASHED_FIELDS}
     values["at"] = entry.at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
     canonical = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -51,6 +53,12 @@ def _actor_fields(actor) -> tuple[int | None, str]:
     return None, ""
 
 
+def _field_text(name: str, value) -> str:
+    """Cut a value to its column's length, so a long value never fails the write (and the
+    hash covers exactly what is stored)."""
+    return str(value or "")[: AuditEntry._meta.get_field(name).max_length]
+
+
 def record(
     *,
     actor,
@@ -65,32 +73,41 @@ def record(
     request=None,
     ip: str = "",
 ) -> AuditEntry:
-    """Append one entry to the chain. `actor` is a user, a client label (str) or None."""
+    """Append one entry to the chain. `actor` is a user, a client label (str) or None.
+
+    Writers are serialised by the AuditHead row: on PostgreSQL it is locked FOR UPDATE until
+    the caller's transaction ends; on SQLite every write transaction starts IMMEDIATE, which
+    takes the database's single write lock first. Either way each entry's predecessor is the
+    committed newest entry, so concurrent writers still form one chain.
+    """
     from .middleware import client_ip  # local: middleware imports nothing from here
 
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(getattr(target, "public_id", None) or target.pk)
     actor_id, actor_label = _actor_fields(actor)
+    request_id = request_id_var.get()
+    # What is hashed must be what the database gives back: round-trip the detail through JSON.
+    detail = json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
     with transaction.atomic():
         head = _locked_head()
         entry = AuditEntry(
             at=timezone.now(),
             actor_id=actor_id,
             actor_label=actor_label,
-            ip=ip or (client_ip(request) if request is not None else ""),
-            request_id=request_id_var.get() if request_id_var.get() != "-" else "",
-            action=action,
-            target_type=target_type,
-            target_id=str(target_id),
-            subject_type=subject_type,
-            subject_id=subject_id,
-            purpose=purpose[:500],
-            detail=detail or {},
+            ip=_field_text("ip", ip or (client_ip(request) if request is not None else "")),
+            request_id=_field_text("request_id", request_id if request_id != "-" else ""),
+            action=_field_text("action", action),
+            target_type=_field_text("target_type", target_type),
+            target_id=_field_text("target_id", target_id),
+            subject_type=_field_text("subject_type", subject_type),
+            subject_id=_field_text("subject_id", subject_id),
+            purpose=_field_text("purpose", purpose),
+            detail=detail,
             prev_hash=head.last_hash,
         )
         entry.hash = entry_hash(entry)
-        entry.save(force_insert=True)
+        entry.save()
         AuditHead.objects.filter(pk=head.pk).update(last_id=entry.pk, last_hash=entry.hash)
     return entry
 
@@ -98,9 +115,8 @@ def record(
 def _locked_head() -> AuditHead:
     head = AuditHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
-        head, _created = AuditHead.objects.get_or_create(
-            pk=1, defaults={"last_id": 0, "last_hash": GENESIS_HASH}
-        )
+        # Normally made by migration 0003; a flushed test database starts without it.
+        AuditHead.objects.get_or_create(pk=1, defaults={"last_id": 0, "last_hash": GENESIS_HASH})
         head = AuditHead.objects.select_for_update().get(pk=1)
     return head
 
@@ -110,19 +126,65 @@ class ChainProblem:
     entry_id: int | None
     reason: str
 
+    def __str__(self) -> str:
+        return f"audit entry #{self.entry_id}: {self.reason}"
+
 
 def verify() -> Iterator[ChainProblem]:
-    """Walk the chain in order; yields the first problem found (and stops)."""
-    previous = GENESIS_HASH
-    last_id = 0
+    """Walk the chain in order; yields the first problem found (and stops).
+
+    The head is read first: entries appended while we walk are checked like the others, and
+    the entry the head pointed to must still be there with the hash the head recorded.
+    """
+    head = AuditHead.objects.filter(pk=1).first()
+    previous, previous_id = GENESIS_HASH, None
+    head_seen = head is None or head.last_id == 0
+    count = 0
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+        count += 1
         if entry.prev_hash != previous:
-            yield ChainProblem(entry.pk, "the entry before it was changed or removed")
+            if previous_id is None:
+                reason = "it should be the first entry, but an earlier entry was removed"
+            else:
+                reason = (
+                    f"its link to the entry before it (#{previous_id}) is broken: "
+                    f"#{previous_id} was changed, or an entry between them was removed"
+                )
+            yield ChainProblem(entry.pk, reason)
             return
         if entry_hash(entry) != entry.hash:
-            yield ChainProblem(entry.pk, "its content was changed")
+            yield ChainProblem(entry.pk, "its content was changed (the hash does not match)")
             return
-        previous, last_id = entry.hash, entry.pk
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_id, head.last_hash) != (last_id, previous):
-        yield ChainProblem(head.last_id, "the newest entries were removed")
+        if head is not None and entry.pk == head.last_id:
+            if entry.hash != head.last_hash:
+                yield ChainProblem(entry.pk, "its hash differs from the one the chain head holds")
+                return
+            head_seen = True
+        previous, previous_id = entry.hash, entry.pk
+    if not head_seen:
+        yield ChainProblem(
+            head.last_id,
+            "the newest entry was removed"
+            + (f" (the last one left is #{previous_id})" if previous_id else ""),
+        )
+    elif head is None and count:
+        yield ChainProblem(None, "the chain head is missing")
+
+
+def export(*, since: datetime.datetime | None = None) -> Iterator[dict]:
+    """The entries (from `since` on) as plain dicts, oldest first, for `onetrip audit export`."""
+    entries = AuditEntry.objects.order_by("id")
+    if since is not None:
+        entries = entries.filter(at__gte=since)
+    for entry in entries.iterator(chunk_size=2000):
+        yield {
+            "id": entry.pk,
+            "at": entry.at.isoformat(),
+            "actor_id": entry.actor_id,
+            **{
+                name: getattr(entry, name)
+                for name in HASHED_FIELDS
+                if name not in {"at", "actor_id"}
+            },
+            "hash": entry.hash,
+        }

@@ -3,6 +3,24 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or remove an audit entry: the log is append-only."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """No bulk UPDATE or DELETE through the ORM: `AuditEntry.objects.filter(...).delete()` and
+    `.update(...)` raise instead of silently rewriting history."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("The audit log is append-only: entries cannot be updated.")
+
+    def delete(self):
+        raise AppendOnlyError("The audit log is append-only: entries cannot be deleted.")
+
+    update.queryset_only = True
+    delete.queryset_only = True
+
+
 class AuditEntry(models.Model):
     """One line of the append-only audit log.
 
@@ -34,6 +52,8 @@ class AuditEntry(models.Model):
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
@@ -42,6 +62,15 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The audit log is append-only: entries cannot be updated.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The audit log is append-only: entries cannot be deleted.")
 
 
 class AuditHead(models.Model):

@@ -8,3 +8,14 @@ ONETRIP_SMS_BACKEND = "onetrip.notify.backends.LocmemSmsBackend"
 # Keep Argon2 first (it is what production uses) but cheap, so the suite stays quick.
 ONETRIP_ARGON2_FAST = True
 PASSWORD_HASHERS = PASSWORD_HASHERS
+
+# SQLite: test on a file in WAL mode, as the one-box deployment runs, not on Django's
+# shared-cache memory database, where concurrent threads fail with "database table is locked"
+# instead of waiting for the write lock. One file per test process, so parallel runs never meet.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os as _os
+    import tempfile as _tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": _os.path.join(_tempfile.gettempdir(), f"onetrip-test-{_os.getpid()}.sqlite3")
+    }

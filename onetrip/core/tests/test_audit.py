@@ -1,0 +1,220 @@
+"""The audit log is append-only and tamper-evident: the application, the database and
+`onetrip audit verify` each refuse or reveal a changed or removed entry."""
+
+import itertools
+import json
+import threading
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+
+from onetrip.core import audit
+from onetrip.core.models import AppendOnlyError, AuditEntry, AuditHead
+
+PG_TRIGGER = "core_auditentry_append_only"
+
+
+def _append(n: int, **extra) -> list[AuditEntry]:
+    return [
+        audit.record(
+            actor=f"client-{i}",
+            action="tests.thing.read",
+            subject_type="person",
+            subject_id=f"33042419900101{i:04d}",
+            purpose="case review",
+            detail={"i": i, "名字": "张三", **extra},
+        )
+        for i in range(n)
+    ]
+
+
+def _verify() -> tuple[int, str, str]:
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("audit", "verify", stdout=out, stderr=err)
+    except SystemExit as exit_:
+        return exit_.code, out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+def _as_dba(sql: str, params=()) -> None:
+    """Change the table behind the application's back, as someone with database access could:
+    on PostgreSQL they must switch the append-only trigger off first (and on again after)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE core_auditentry DISABLE TRIGGER {PG_TRIGGER}")
+        else:
+            cursor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_update")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE core_auditentry ENABLE TRIGGER {PG_TRIGGER}")
+
+
+def test_an_intact_chain_verifies(db):
+    entries = _append(5)
+    code, out, err = _verify()
+    assert code == 0, err
+    assert "OK" in out and f"#{entries[-1].pk}" in out
+    assert entries[0].prev_hash == audit.GENESIS_HASH
+    for before, after in itertools.pairwise(entries):
+        assert after.prev_hash == before.hash
+    head = AuditHead.objects.get(pk=1)
+    assert (head.last_id, head.last_hash) == (entries[-1].pk, entries[-1].hash)
+
+
+def test_an_entry_says_who_when_where_what_whose_and_why(rf, db, person_factory):
+    user = person_factory()
+    request = rf.get("/", REMOTE_ADDR="10.1.2.3")
+    entry = audit.record(
+        actor=user,
+        action="tests.person.read",
+        subject_type="person",
+        subject_id="330424199001010011",
+        purpose="审批",
+        request=request,
+    )
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    assert stored.actor_id == user.pk and stored.actor_label == user.username
+    assert stored.ip == "10.1.2.3"
+    assert stored.at is not None
+    assert (stored.action, stored.subject_type, stored.subject_id, stored.purpose) == (
+        "tests.person.read",
+        "person",
+        "330424199001010011",
+        "审批",
+    )
+    assert audit.entry_hash(stored) == stored.hash
+
+
+def test_a_changed_entry_is_named_by_verify(db):
+    entries = _append(4)
+    victim = entries[1]
+    _as_dba("UPDATE core_auditentry SET purpose = %s WHERE id = %s", ["nothing to see", victim.pk])
+    code, _out, err = _verify()
+    assert code == 1
+    assert f"#{victim.pk}" in err and "content was changed" in err
+
+
+def test_a_rehashed_entry_is_caught_by_its_successor(db):
+    entries = _append(4)
+    victim = entries[1]
+    _as_dba("UPDATE core_auditentry SET hash = %s WHERE id = %s", ["f" * 64, victim.pk])
+    code, _out, err = _verify()
+    assert code == 1
+    # Its own hash no longer matches its content: the changed entry itself is named.
+    assert f"#{victim.pk}" in err
+
+
+def test_a_removed_middle_entry_breaks_the_link(db):
+    entries = _append(5)
+    _as_dba("DELETE FROM core_auditentry WHERE id = %s", [entries[2].pk])
+    code, _out, err = _verify()
+    assert code == 1
+    assert f"#{entries[3].pk}" in err and f"#{entries[1].pk}" in err
+
+
+def test_a_removed_first_entry_is_noticed(db):
+    entries = _append(3)
+    _as_dba("DELETE FROM core_auditentry WHERE id = %s", [entries[0].pk])
+    code, _out, err = _verify()
+    assert code == 1 and f"#{entries[1].pk}" in err
+
+
+def test_a_removed_newest_entry_is_noticed_through_the_head(db):
+    entries = _append(3)
+    _as_dba("DELETE FROM core_auditentry WHERE id = %s", [entries[-1].pk])
+    code, _out, err = _verify()
+    assert code == 1
+    assert f"#{entries[-1].pk}" in err and "newest" in err
+
+
+def test_the_application_cannot_change_or_remove_entries(db):
+    entry = _append(1)[0]
+    entry.purpose = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.filter(pk=entry.pk).update(purpose="rewritten")
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.filter(pk=entry.pk).delete()
+    assert AuditEntry.objects.get(pk=entry.pk).purpose == "case review"
+    assert _verify()[0] == 0
+
+
+def test_the_database_refuses_a_raw_update(db):
+    entry = _append(1)[0]
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE core_auditentry SET purpose = %s WHERE id = %s", ["x", entry.pk])
+    assert AuditEntry.objects.get(pk=entry.pk).purpose == "case review"
+
+
+def test_a_raw_delete_is_refused_on_postgresql_and_revealed_on_sqlite(db):
+    entries = _append(2)
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM core_auditentry WHERE id = %s", [entries[-1].pk])
+        assert AuditEntry.objects.count() == 2
+        assert _verify()[0] == 0
+    else:
+        # SQLite has no DELETE trigger (Django's test flush deletes rows): verify reveals it.
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM core_auditentry WHERE id = %s", [entries[-1].pk])
+        assert _verify()[0] == 1
+
+
+def test_an_entry_of_a_rolled_back_transaction_leaves_the_chain_intact(db):
+    _append(2)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _append(1)
+        raise RuntimeError("the action failed")
+    _append(1)
+    assert AuditEntry.objects.count() == 3
+    assert _verify()[0] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_form_one_valid_chain():
+    threads_n, per_thread = 4, 10
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(threads_n)
+
+    def work(k: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(per_thread):
+                with transaction.atomic():
+                    audit.record(actor=f"worker-{k}", action="tests.concurrent", detail={"i": i})
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(threads_n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    entries = list(AuditEntry.objects.order_by("id"))
+    assert len(entries) == threads_n * per_thread
+    assert len({entry.prev_hash for entry in entries}) == len(entries)  # no fork
+    assert next(audit.verify(), None) is None
+    assert _verify()[0] == 0
+
+
+def test_export_prints_json_lines_since_a_date(db):
+    entries = _append(3)
+    out = StringIO()
+    call_command("audit", "export", "--since", "2000-01-01", stdout=out)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [row["id"] for row in rows] == [entry.pk for entry in entries]
+    assert rows[0]["detail"]["名字"] == "张三" and rows[-1]["hash"] == entries[-1].hash
+    out = StringIO()
+    call_command("audit", "export", "--since", "2999-01-01", stdout=out)
+    assert out.getvalue() == ""
