@@ -5,4 +5,9 @@ from . import views
 app_name = "workbench"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("departments/", views.departments, name="departments"),
+    path("departments/<str:code>/", views.department_detail, name="department"),
+    path("people/", views.people, name="people"),
+    path("people/<uuid:public_id>/verify/", views.person_verify, name="person_verify"),
+    path("grants/", views.grants, name="grants"),
 ]
