@@ -2,7 +2,6 @@
 
 import hashlib
 
-from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 from oauth2_provider.models import get_access_token_model
 
@@ -19,7 +18,9 @@ class OAuth2Bearer(HttpBearer):
             .filter(token_checksum=checksum)
             .first()
         )
-        if access is None or access.expires <= timezone.now():
+        if access is None or access.is_expired():
+            return None
+        if access.user is not None and not access.user.is_active:
             return None
         request.oauth_token = access
         if access.user is not None:
