@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests."""
 
 import os
+from pathlib import Path
 
 import pyotp
 import pytest
@@ -121,3 +122,87 @@ def person_factory(db):
         )
 
     return make
+
+
+# --- Browser tests (Playwright, Debian's Chromium) ---------------------------------------------
+
+ARTIFACTS_DIR = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium, live_server):
+    """A desktop-sized page; `browser_page.url_of(path)` gives the live server's address."""
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 860}, locale="zh-CN", base_url=live_server.url
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(chromium, live_server):
+    """A phone-sized touch page (390×844), as a citizen on 浙里办 would use."""
+    context = chromium.new_context(
+        **PHONE, device_scale_factor=2, locale="zh-CN", base_url=live_server.url
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def assert_accessible(page) -> None:
+    """axe-core finds no serious or critical violation on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
+    assert not bad, f"{page.url}:\n" + "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} → "
+        + "; ".join(node["target"][0] for node in v["nodes"][:5])
+        for v in bad
+    )
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> None:
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"), full_page=full_page)
+
+
+def wait_for_sms(outbox, phone: str, *, seconds: float = 10.0) -> str:
+    """The newest 6-digit code sent to `phone`. In production mode the code goes through the
+    Celery worker, so it may arrive a moment after the page answered."""
+    import re
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for message in reversed(list(outbox)):
+            if message.phone == phone:
+                match = re.search(r"\d{6}", message.text)
+                if match:
+                    return match.group(0)
+        time.sleep(0.1)
+    raise AssertionError(f"no code was sent to {phone} within {seconds} s")
