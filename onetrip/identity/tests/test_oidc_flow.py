@@ -264,3 +264,22 @@ def test_machine_client_gets_a_token_but_is_no_user(
     me = rp.get(f"{live_server.url}/api/v1/me")
     assert me.status_code == 200
     assert me.json()["sub"] == str(user.public_id)
+
+
+def test_person_may_refuse_consent(discovery, register_client, browser, person_factory):
+    user = person_factory()
+    client = register_client("--name", "某系统", "--redirect-uri", CALLBACK)
+    rp = rp_session(client)
+    url, state = rp.create_authorization_url(
+        discovery["authorization_endpoint"], code_verifier=generate_token(48), nonce="n"
+    )
+    after = browser.sign_in(url, identifier=user.phone)
+    consent = browser.get(browser.base_url + after.headers["Location"])
+    page = consent.text
+    assert page.count("<h1") == 1
+    fields = form_fields(page, form_id="authorizationForm")  # no "allow": the deny button
+    answer = browser.post(consent.url, data=fields, allow_redirects=False)
+    query = parse_qs(urlparse(answer.headers["Location"]).query)
+    assert query["error"] == ["access_denied"]
+    assert query["state"] == [state]
+    assert "code" not in query
