@@ -14,6 +14,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.iso7064 import mod_11_2
@@ -112,7 +113,7 @@ def check_citizen_id(value: str, *, today: datetime.date | None = None) -> Verdi
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return Verdict(False, _("The birth date in the number does not exist."), "birth_date")
-    if not EARLIEST_BIRTH <= birth <= (today or datetime.date.today()):
+    if not EARLIEST_BIRTH <= birth <= (today or timezone.localdate()):  # the county's today
         return Verdict(False, _("The birth date in the number is out of range."), "birth_date")
     if not mod_11_2.is_valid(number):
         return Verdict(False, _("The check character does not match."), "checksum")

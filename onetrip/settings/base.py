@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "onetrip.notify",
     "onetrip.portal",
     "onetrip.workbench",
+    "onetrip.demo",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,7 @@ BELOW = {
     "notify": {"core"},
     "identity": {"core", "regions", "departments", "registries", "accounts", "notify"},
 }
-CHANNELS = {"portal", "workbench"}
+CHANNELS = {"portal", "workbench", "demo"}  # demo: the demo county loader, on top
 
 
 def imported_apps(path: Path) -> set[str]:

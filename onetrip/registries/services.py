@@ -1,0 +1,114 @@
+"""Writes to the base registries (rows arrive from the owning departments' systems)."""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from onetrip.core import audit
+from onetrip.core.errors import DomainError
+
+from .models import EntityRecord, EntityStatus, Gender, PopulationRecord
+
+
+def _save(model, lookup: dict, values: dict):
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        return model.objects.create(**lookup, **values), "created"
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    for name in changed:
+        setattr(row, name, values[name])
+    if changed:
+        row.save(update_fields=[*changed, "updated_at"])
+        return row, "updated"
+    return row, "unchanged"
+
+
+@transaction.atomic
+def population_record_save(
+    *,
+    actor,
+    id_number: str,
+    name: str,
+    gender: str,
+    birth_date: datetime.date,
+    household_region=None,
+    address: str = "",
+    phone: str = "",
+) -> tuple[PopulationRecord, str]:
+    """Creates or updates a population-registry row by ID number; says which it did.
+    Validation of the ID number is the caller's (the registry keeps what the source sent)."""
+    if gender not in Gender.values or not name.strip():
+        raise DomainError(
+            "registries.invalid_record",
+            _("The population record is not valid."),
+            detail={"id_number": id_number},
+        )
+    record, outcome = _save(
+        PopulationRecord,
+        {"id_number": id_number},
+        {
+            "name": name.strip(),
+            "gender": gender,
+            "birth_date": birth_date,
+            "household_region": household_region,
+            "address": address,
+            "phone": phone,
+        },
+    )
+    if outcome != "unchanged":
+        audit.record(
+            actor=actor,
+            action=f"registries.population.{'create' if outcome == 'created' else 'update'}",
+            target=record,
+            subject_type="person",
+            subject_id=id_number,
+        )
+    return record, outcome
+
+
+@transaction.atomic
+def entity_record_save(
+    *,
+    actor,
+    uscc: str,
+    name: str,
+    entity_type: str,
+    legal_representative: str,
+    legal_representative_id_number: str = "",
+    registered_capital: Decimal | None = None,
+    address: str = "",
+    status: str = EntityStatus.ACTIVE,
+    established_on: datetime.date | None = None,
+) -> tuple[EntityRecord, str]:
+    """Creates or updates a legal-entity registry row by USCC; says which it did."""
+    if status not in EntityStatus.values or not name.strip():
+        raise DomainError(
+            "registries.invalid_record",
+            _("The legal-entity record is not valid."),
+            detail={"uscc": uscc},
+        )
+    record, outcome = _save(
+        EntityRecord,
+        {"uscc": uscc},
+        {
+            "name": name.strip(),
+            "entity_type": entity_type,
+            "legal_representative": legal_representative,
+            "legal_representative_id_number": legal_representative_id_number,
+            "registered_capital": registered_capital,
+            "address": address,
+            "status": status,
+            "established_on": established_on,
+        },
+    )
+    if outcome != "unchanged":
+        audit.record(
+            actor=actor,
+            action=f"registries.entity.{'create' if outcome == 'created' else 'update'}",
+            target=record,
+            subject_type="legal",
+            subject_id=uscc,
+        )
+    return record, outcome
