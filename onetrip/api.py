@@ -47,10 +47,12 @@ def on_http_error(request, exc: HttpError):
 
 def _mount_routers() -> None:
     from onetrip.accounts.api import router as accounts_router
+    from onetrip.catalogue.api import router as catalogue_router
     from onetrip.identity.api import router as identity_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", identity_router)
+    api.add_router("/", catalogue_router)
 
 
 _mount_routers()

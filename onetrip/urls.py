@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("onetrip.identity.urls")),
     path("workbench/", include("onetrip.workbench.urls")),
+    path("matters/", include("onetrip.catalogue.urls")),
     path("", include("onetrip.portal.urls")),
 ]
 

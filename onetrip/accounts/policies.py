@@ -8,7 +8,7 @@ from .models import StaffRole, User
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     StaffRole.WINDOW_CLERK: {"cases.intake", "accounts.verify_in_person", "cases.view"},
-    StaffRole.REVIEWER: {"cases.review", "cases.view"},
+    StaffRole.REVIEWER: {"cases.review", "cases.view", "catalogue.edit"},
     StaffRole.DEPARTMENT_HEAD: {
         "cases.view",
         "cases.review",
@@ -16,6 +16,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "ratings.answer",
         "accounts.grant_department",
         "supervision.view",
+        "catalogue.edit",
     },
     StaffRole.GRID_WORKER: {"events.report", "events.handle"},
     StaffRole.DATA_OFFICER: {"catalogue.edit", "exchange.approve", "audit.view_department"},

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "onetrip.accounts",
     "onetrip.identity",
     "onetrip.notify",
+    "onetrip.catalogue",
     "onetrip.portal",
     "onetrip.workbench",
     "onetrip.demo",

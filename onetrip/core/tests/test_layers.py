@@ -13,6 +13,10 @@ BELOW = {
     "accounts": {"core", "regions", "departments", "registries"},
     "notify": {"core"},
     "identity": {"core", "regions", "departments", "registries", "accounts", "notify"},
+    "catalogue": {
+        "core", "regions", "departments", "registries", "accounts", "identity", "notify",
+        "workdays", "signing",
+    },
 }
 CHANNELS = {"portal", "workbench", "demo"}  # demo: the demo county loader, on top
 
