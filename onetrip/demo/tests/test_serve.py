@@ -1,0 +1,21 @@
+from io import StringIO
+
+from django.core.management import call_command
+
+
+def test_serve_runs_gunicorn_on_loopback_with_the_current_settings(monkeypatch):
+    monkeypatch.delenv("BIND", raising=False)
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "onetrip.settings.test")
+    out = StringIO()
+    call_command("serve", "--port", "8123", "--workers", "3", "--dry-run", stdout=out)
+    text = out.getvalue()
+    assert "-m gunicorn onetrip.wsgi:application --bind 127.0.0.1:8123 --workers 3" in text
+    assert "DJANGO_SETTINGS_MODULE=onetrip.settings.test" in text
+
+
+def test_serve_binds_where_BIND_says(monkeypatch):
+    monkeypatch.setenv("BIND", "127.0.0.2:9000")
+    monkeypatch.setenv("PORT", "8555")
+    out = StringIO()
+    call_command("serve", "--dry-run", stdout=out)
+    assert "--bind 127.0.0.2:9000" in out.getvalue()
