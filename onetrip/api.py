@@ -1,6 +1,8 @@
 """The REST API at /api/v1/ (channels layer): mounts each domain's router."""
 
+from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
@@ -27,7 +29,12 @@ def on_domain_error(request, exc: DomainError):
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
-    return _error(request, 422, "api.invalid_input", _("The request is not valid."), exc.errors)
+    # Only the plain parts of each error: pydantic's "ctx" may hold exception objects.
+    errors = [
+        {"loc": list(error.get("loc", ())), "type": error.get("type"), "msg": error.get("msg")}
+        for error in exc.errors
+    ]
+    return _error(request, 422, "api.invalid_input", _("The request is not valid."), errors)
 
 
 @api.exception_handler(AuthenticationError)
@@ -40,9 +47,27 @@ def on_authorization_error(request, exc):
     return _error(request, 403, "api.forbidden", _("You do not have permission to do this."))
 
 
+# ninja's own English texts for errors it raises itself, and what we tell people instead.
+_NINJA_MESSAGES = {
+    "Cannot parse request body": (
+        "api.malformed_body",
+        gettext_lazy("The request body could not be read: it is not valid JSON."),
+    ),
+}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    text = str(exc).split(" (", 1)[0]
+    if text in _NINJA_MESSAGES:
+        code, message = _NINJA_MESSAGES[text]
+        return _error(request, exc.status_code, code, str(message))
     return _error(request, exc.status_code, f"api.http_{exc.status_code}", str(exc))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, "api.not_found", _("There is nothing here."))
 
 
 def _mount_routers() -> None:

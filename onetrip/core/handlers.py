@@ -36,3 +36,12 @@ def server_error(request):
         "http.server_error",
         _("Something went wrong on our side. It has been logged; please try again."),
     )
+
+
+def csrf_failure(request, reason=""):
+    return _respond(
+        request,
+        403,
+        "http.csrf_failed",
+        _("The form has expired or did not come from this site. Please reload and try again."),
+    )

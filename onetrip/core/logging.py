@@ -7,6 +7,11 @@ request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id
 
 
 class RequestIdFilter(logging.Filter):
+    """Puts the request id on every record. Django logs some responses ("Bad Request: ...",
+    "Not Found: ...") after the middleware has finished; those records carry the request itself,
+    whose id the middleware set."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "id", None) or request_id_var.get()
         return True

@@ -3,6 +3,8 @@ import re
 import uuid
 
 from django.conf import settings
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 from .logging import request_id_var
 
@@ -47,9 +49,47 @@ class LargeTypeMiddleware:
 
 
 def client_ip(request) -> str:
-    """The caller's address; nginx puts the real one first in X-Forwarded-For."""
+    """The caller's address.
+
+    Behind our nginx (production: SECURE_PROXY_SSL_HEADER is set) the caller is the address
+    nginx appended last to X-Forwarded-For (`$proxy_add_x_forwarded_for`); anything before it
+    was sent by the client and proves nothing. Without the proxy, the header is ignored.
+    """
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
         if forwarded:
-            return forwarded.split(",")[0].strip()
+            return forwarded[-1]
     return request.META.get("REMOTE_ADDR", "")
+
+
+class ApiErrorMiddleware:
+    """Under /api/, answers that Django or ninja make as plain text (405 Method Not Allowed)
+    become the platform's JSON error {"code", "message", "detail"}."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            allowed = [m.strip() for m in response.get("Allow", "").split(",") if m.strip()]
+            json_response = JsonResponse(
+                {
+                    "code": "api.method_not_allowed",
+                    "message": _("This address does not accept that method."),
+                    "detail": {"allowed": sorted(allowed)},
+                },
+                status=405,
+            )
+            if allowed:
+                json_response["Allow"] = ", ".join(sorted(allowed))
+            return json_response
+        return response

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "onetrip.core.middleware.RequestIdMiddleware",
+    "onetrip.core.middleware.ApiErrorMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -76,6 +77,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "onetrip.urls"
+# A refused CSRF check answers like every other error (JSON under /api/, the error page else).
+CSRF_FAILURE_VIEW = "onetrip.core.handlers.csrf_failure"
 WSGI_APPLICATION = "onetrip.wsgi.application"
 
 TEMPLATES = [
