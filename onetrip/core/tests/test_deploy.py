@@ -12,7 +12,11 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def _manage(tmp_path, *args: str, secret_key: str) -> subprocess.CompletedProcess:
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        },
         "DJANGO_SETTINGS_MODULE": "onetrip.settings.production",
         "SECRET_KEY": secret_key,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
