@@ -74,10 +74,14 @@ def _mount_routers() -> None:
     from onetrip.accounts.api import router as accounts_router
     from onetrip.catalogue.api import router as catalogue_router
     from onetrip.identity.api import router as identity_router
+    from onetrip.signing.api import router as signing_router
+    from onetrip.workdays.api import router as workdays_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", identity_router)
     api.add_router("/", catalogue_router)
+    api.add_router("/", workdays_router)
+    api.add_router("/", signing_router)
 
 
 _mount_routers()

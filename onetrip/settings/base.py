@@ -29,6 +29,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 SECRET_KEY = os.environ.get(
     "SECRET_KEY", "dev-only-onetrip-secret-key-do-not-use-in-production-0123456789"
 )
+# Department signing keys (onetrip.signing) are stored encrypted with SM4-GCM under a key derived
+# from this value; if unset, from SECRET_KEY. Set it in production so SECRET_KEY can be rotated
+# without making the stored signing keys unreadable.
+ONETRIP_KEY_ENCRYPTION_KEY = os.environ.get("ONETRIP_KEY_ENCRYPTION_KEY", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -53,6 +57,8 @@ INSTALLED_APPS = [
     "onetrip.accounts",
     "onetrip.identity",
     "onetrip.notify",
+    "onetrip.workdays",
+    "onetrip.signing",
     "onetrip.catalogue",
     "onetrip.portal",
     "onetrip.workbench",

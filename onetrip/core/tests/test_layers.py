@@ -12,6 +12,8 @@ BELOW = {
     "registries": {"core", "regions"},
     "accounts": {"core", "regions", "departments", "registries"},
     "notify": {"core"},
+    "workdays": {"core"},
+    "signing": {"core", "regions", "departments"},
     "identity": {"core", "regions", "departments", "registries", "accounts", "notify"},
     "catalogue": {
         "core", "regions", "departments", "registries", "accounts", "identity", "notify",
