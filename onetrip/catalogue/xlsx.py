@@ -144,7 +144,7 @@ def _new_workbook() -> Workbook:
                 )
                 sheet.add_data_validation(validation)
                 validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{MAX_ROWS}")
-        sheet.freeze_panes = sheet.cell(row=FIRST_DATA_ROW, column=2)
+        sheet.freeze_panes = f"B{FIRST_DATA_ROW}"
     return workbook
 
 
