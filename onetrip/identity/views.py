@@ -21,13 +21,18 @@ PENDING_2FA = "identity_pending_2fa_user"
 BACKEND = "onetrip.identity.backends.OneTripBackend"
 
 
-def _next_url(request, default: str | None = None) -> str:
+def _requested_next(request) -> str:
+    """The safe `next` the caller asked for, or "" (the form carries it through as is)."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return default or reverse("portal:home")
+    return ""
+
+
+def _next_url(request, default: str | None = None) -> str:
+    return _requested_next(request) or default or reverse("portal:home")
 
 
 def _finish_login(request, user: User, method: str):
@@ -70,7 +75,7 @@ def login_password(request):
         {
             "form": form,
             "tab": "password",
-            "next": _next_url(request, ""),
+            "next": _requested_next(request),
         },
         status=_error_status(form, status),
     )
@@ -101,7 +106,7 @@ def login_sms(request):
             "form": form,
             "tab": "sms",
             "code_sent": code_sent,
-            "next": _next_url(request, ""),
+            "next": _requested_next(request),
         },
         status=_error_status(form, status),
     )

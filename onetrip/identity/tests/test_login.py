@@ -145,3 +145,15 @@ def test_authorize_sends_an_anonymous_visitor_to_the_login_page(client):
     response = client.get("/o/authorize/?client_id=x&response_type=code")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/?next=/o/authorize/")
+
+
+def test_the_login_form_carries_next_through_and_staff_land_on_the_workbench(client, staff_factory):
+    page = client.get("/login/")
+    assert 'name="next" value=""' in page.content.decode()
+    page = client.get("/login/?next=/me/")
+    assert 'name="next" value="/me/"' in page.content.decode()
+
+    user = staff_factory().user
+    post_password(client, user.username, PASSWORD)  # the form posts next="" as it was given
+    signed_in = client.post("/login/totp/", {"code": pyotp.TOTP(user.totp_secret).now()})
+    assert signed_in["Location"] == "/workbench/"
