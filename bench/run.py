@@ -65,7 +65,51 @@ def ensure_wrk() -> str:
     return found
 
 
-def run_wrk(wrk: str, args, script: str, seconds: float, env: dict) -> dict:
+# --- CPU accounting: the machine is shared, so say how much of it the benchmark had ---------
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU-seconds the whole machine has spent busy (all cores), from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / TICKS
+
+
+def process_tree_seconds(pid: int) -> float:
+    """CPU-seconds used by a process and its live children (gunicorn master + workers)."""
+    total = 0.0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(child) for child in children]
+    except OSError:
+        pass
+    for one in pids:
+        try:
+            stat = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(stat[11]) + int(stat[12])) / TICKS  # utime + stime
+    return total
+
+
+def wait_for_quiet(args, server_pid: int) -> float:
+    """Waits (up to --quiet-wait s) until other programs use < --quiet-max of the CPUs."""
+    deadline = time.monotonic() + args.quiet_wait
+    while True:
+        busy0, ours0 = machine_busy_seconds(), process_tree_seconds(server_pid)
+        time.sleep(1)
+        others = (machine_busy_seconds() - busy0) - (process_tree_seconds(server_pid) - ours0)
+        share = max(0.0, others) / (os.cpu_count() or 1)
+        if share <= args.quiet_max or time.monotonic() >= deadline:
+            if share > args.quiet_max:
+                log(f"  machine still busy ({100 * share:.0f}% used by other programs)")
+            return share
+
+
+def run_wrk(wrk: str, args, script: str, seconds: float, env: dict, server_pid: int = 0) -> dict:
     command = [
         wrk,
         f"-t{args.threads}",
@@ -77,6 +121,8 @@ def run_wrk(wrk: str, args, script: str, seconds: float, env: dict) -> dict:
         str(LUA_DIR / script),
         f"http://{HOST}:{args.port}",
     ]
+    busy0, server0 = machine_busy_seconds(), process_tree_seconds(server_pid)
+    children0 = os.times()
     done = subprocess.run(
         command,
         env={**os.environ, **env, "BENCH_LUA_DIR": str(LUA_DIR)},
@@ -84,6 +130,12 @@ def run_wrk(wrk: str, args, script: str, seconds: float, env: dict) -> dict:
         capture_output=True,
         check=False,
     )
+    children1 = os.times()
+    wrk_cpu = (children1.children_user - children0.children_user) + (
+        children1.children_system - children0.children_system
+    )
+    server_cpu = process_tree_seconds(server_pid) - server0
+    busy = machine_busy_seconds() - busy0
     # Let the server finish what wrk left queued so the next measurement starts clean.
     time.sleep(args.settle)
     if done.returncode != 0:
@@ -104,6 +156,15 @@ def run_wrk(wrk: str, args, script: str, seconds: float, env: dict) -> dict:
         "p99_ms": round(summary["p99_us"] / 1000, 1),
         "mean_ms": round(summary["mean_us"] / 1000, 1),
         "max_ms": round(summary["max_us"] / 1000, 1),
+        "cpu_seconds": {
+            "machine_capacity": round(seconds_run * (os.cpu_count() or 1), 1),
+            "server": round(server_cpu, 1),
+            "wrk": round(wrk_cpu, 1),
+            "other_programs": round(max(0.0, busy - server_cpu - wrk_cpu), 1),
+        },
+        "other_programs_share": round(
+            max(0.0, busy - server_cpu - wrk_cpu) / (seconds_run * (os.cpu_count() or 1)), 3
+        ),
         "raw": done.stdout,
     }
 
@@ -224,6 +285,38 @@ def stop(process: subprocess.Popen) -> None:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def start_profiler(args, server: subprocess.Popen, key: str) -> subprocess.Popen | None:
+    """py-spy (pip install py-spy) samples every gunicorn worker during the measurement.
+
+    Writes collapsed stacks to var/bench/profile-<db>-<key>.txt; summarise them with
+    `python bench/profile_summary.py FILE`. Sampling costs some CPU, so profiled runs are
+    for finding where the time goes, not for the published numbers.
+    """
+    if not args.profile:
+        return None
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    return subprocess.Popen(
+        [
+            py_spy,
+            "record",
+            "--pid",
+            str(server.pid),
+            "--subprocesses",
+            "--nonblocking",
+            "--rate",
+            "200",
+            "--format",
+            "raw",
+            "--duration",
+            str(max(1, round(args.duration))),
+            "--output",
+            str(VAR_DIR / f"profile-{args.db}-{key}.txt"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 # --- user tokens through the real authorization-code + PKCE flow ---------------------------
@@ -397,8 +490,8 @@ def write_markdown(path: Path, report: dict) -> None:
         f"commit {report['machine']['commit']}. Server and wrk share the machine.",
         "",
         "| scenario | req/s | p99 | /healthz req/s | /healthz p99 | ratio | target | errors "
-        "| result |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |",
+        "| other load | result |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |",
     ]
     for item in report["results"]:
         s, h, v = item["scenario"], item["healthz"], item["verdict"]
@@ -406,7 +499,9 @@ def write_markdown(path: Path, report: dict) -> None:
         lines.append(
             f"| {item['name']} | {s['ok_rps']:.1f} | {s['p99_ms']:.0f} ms | {h['ok_rps']:.1f} "
             f"| {h['p99_ms']:.0f} ms | {v['ratio_to_healthz']:.2f} | {item['target']['text']} "
-            f"| {s['errors'] + h['errors']} | {result} |"
+            f"| {s['errors'] + h['errors']} "
+            f"| {100 * s['other_programs_share']:.0f}% / {100 * h['other_programs_share']:.0f}% "
+            f"| {result} |"
         )
     lines += ["", "Per scenario (req/s counts only responses with the expected status):", ""]
     for item in report["results"]:
@@ -416,6 +511,12 @@ def write_markdown(path: Path, report: dict) -> None:
             f"statuses {s['statuses']}, socket errors {s['socket_errors']}; "
             f"p50 {s['p50_ms']:.0f} ms, p90 {s['p90_ms']:.0f} ms, max {s['max_ms']:.0f} ms."
         )
+    lines += [
+        "",
+        "*other load*: share of the machine's CPU time used by programs other than gunicorn "
+        "and wrk during the scenario / its /healthz run (other sessions share this machine; "
+        "a high share makes both numbers low, the ratio stays meaningful).",
+    ]
     lines += ["", f"User tokens for /api/v1/me: {report['user_tokens']}.", ""]
     path.write_text("\n".join(lines))
 
@@ -429,10 +530,23 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--timeout", type=int, default=10, help="wrk request timeout, seconds")
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=180,
+        help="seconds to wait for other programs to leave the CPUs before each measurement",
+    )
+    parser.add_argument(
+        "--quiet-max",
+        type=float,
+        default=0.1,
+        help="share of the CPUs other programs may use when a measurement starts",
+    )
     parser.add_argument("--settle", type=float, default=2, help="pause after each wrk run")
     parser.add_argument("--accounts", type=int, default=16)
     parser.add_argument("--only", action="append", choices=["token", "login", "me"])
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--profile", action="store_true", help="sample workers with py-spy")
     parser.add_argument("--no-save", action="store_true", help="print, do not write results")
     args = parser.parse_args()
     args.port = args.port or free_port()
@@ -476,17 +590,25 @@ def main() -> None:
             log(f"{scenario['name']}: warm-up {args.warmup:g} s")
             run_wrk(wrk, args, scenario["script"], args.warmup, scenario["env"])
             log(f"{scenario['name']}: /healthz {args.duration:g} s")
-            healthz = judge(run_wrk(wrk, args, "healthz.lua", args.duration, {}), 200)
+            wait_for_quiet(args, server.pid)
+            healthz = judge(run_wrk(wrk, args, "healthz.lua", args.duration, {}, server.pid), 200)
             log(f"{scenario['name']}: {args.duration:g} s")
+            wait_for_quiet(args, server.pid)
+            profiler = start_profiler(args, server, scenario["key"])
             measured = judge(
-                run_wrk(wrk, args, scenario["script"], args.duration, scenario["env"]),
+                run_wrk(wrk, args, scenario["script"], args.duration, scenario["env"], server.pid),
                 scenario["expected_status"],
             )
+            if profiler is not None:
+                profiler.wait(timeout=60)
+                measured["profile"] = str(VAR_DIR / f"profile-{args.db}-{scenario['key']}.txt")
             verdict = evaluate(scenario, measured, healthz)
             log(
                 f"  {measured['ok_rps']:.1f} req/s p99 {measured['p99_ms']:.0f} ms "
                 f"(errors {measured['errors']}, statuses {measured['statuses']}); /healthz "
-                f"{healthz['ok_rps']:.1f} req/s p99 {healthz['p99_ms']:.0f} ms; "
+                f"{healthz['ok_rps']:.1f} req/s p99 {healthz['p99_ms']:.0f} ms; other programs "
+                f"{100 * measured['other_programs_share']:.0f}%/"
+                f"{100 * healthz['other_programs_share']:.0f}% of the CPUs; "
                 f"{'PASS' if verdict['passed'] else 'FAIL'}"
             )
             results.append(
