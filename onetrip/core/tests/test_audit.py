@@ -218,3 +218,50 @@ def test_export_prints_json_lines_since_a_date(db):
     out = StringIO()
     call_command("audit", "export", "--since", "2999-01-01", stdout=out)
     assert out.getvalue() == ""
+
+
+def test_the_onetrip_command_exits_0_then_1_after_tampering(tmp_path):
+    """End to end, as an operator runs it: a fresh one-box database, then a DBA's edit."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    database = tmp_path / "onetrip.sqlite3"
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
+        "DJANGO_SETTINGS_MODULE": "onetrip.settings.base",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "ONETRIP_VAR_DIR": str(tmp_path),
+    }
+
+    def onetrip(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "onetrip.cli", *args],
+            env=env,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    assert onetrip("migrate", "--no-input", "-v", "0").returncode == 0
+    seed = onetrip(
+        "shell",
+        "-c",
+        "from onetrip.core import audit\n"
+        "for i in range(3): audit.record(actor='ops', action='tests.cli', detail={'i': i})",
+    )
+    assert seed.returncode == 0, seed.stderr
+    ok = onetrip("audit", "verify")
+    assert ok.returncode == 0 and "OK" in ok.stdout, ok.stderr
+    with sqlite3.connect(database) as db:
+        db.execute("DROP TRIGGER core_auditentry_no_update")
+        ids = [row[0] for row in db.execute("SELECT id FROM core_auditentry ORDER BY id")]
+        second = ids[1]
+        db.execute("UPDATE core_auditentry SET actor_label = 'someone else' WHERE id = ?", [second])
+    broken = onetrip("audit", "verify")
+    assert broken.returncode == 1
+    assert f"#{second}" in broken.stderr
