@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from onetrip.accounts import selectors as account_selectors
 from onetrip.accounts import services as account_services
 from onetrip.accounts.models import AssuranceLevel
+from onetrip.catalogue import services as catalogue_services
 from onetrip.core.errors import DomainError
 from onetrip.departments import selectors as department_selectors
 from onetrip.departments import services as department_services
@@ -185,6 +186,9 @@ def demo_load(*, region_code: str | None = None, migrate: bool = True) -> DemoSu
 def _load(region_code: str) -> DemoSummary:
     region_services.regions_load(path=data_file("regions", region_code), actor=ACTOR)
     department_services.departments_load(path=data_file("departments", region_code), actor=ACTOR)
+    matters_file = data_file("matters", region_code)
+    if matters_file.exists():  # a county may start without a catalogue and claim it later
+        catalogue_services.matters_load(path=matters_file, actor=ACTOR)
     county = region_selectors.region_get(code=region_code)
     county_code = county.code[:6]
     _registry_people(county, county_code)

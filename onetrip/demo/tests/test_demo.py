@@ -47,6 +47,7 @@ def test_running_the_demo_twice_adds_nothing_twice(demo_output):
     assert after_first == after_second
     assert after_first["registries.PopulationRecord"] >= 300
     assert after_first["regions.Region"] > 40
+    assert after_first["catalogue.Matter"] >= 40  # the demo catalogue is loaded too
     assert demo_output["first"] == demo_output["second"]
 
 

@@ -29,7 +29,7 @@ def test_citizen_registers_verifies_and_signs_in_again_on_a_phone(phone_page, co
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     assert page.locator(".hall").count() >= 1
-    assert page.locator('input[type="search"]').count() == 0
+    assert page.get_by_role("search").count() == 1  # searches the matter catalogue
     assert_accessible(page)
     screenshot(page, "portal-home-phone", full_page=False)
 

@@ -47,7 +47,8 @@ def test_home_shows_halls_departments_and_sign_in(client, region):
     assert "工作日 8:30-12:00" in page
     assert "县市场监管局" in page
     assert reverse("identity:login") in page and reverse("identity:register") in page
-    assert 'type="search"' not in page
+    # The search box searches the real matter catalogue.
+    assert f'action="{reverse("catalogue:search")}"' in page and 'name="q"' in page
 
 
 def test_my_account_needs_sign_in(client, db):
