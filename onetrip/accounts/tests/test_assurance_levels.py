@@ -6,8 +6,14 @@ from onetrip.core.errors import PermissionDenied
 
 @pytest.mark.parametrize(
     ("has", "needs", "allowed"),
-    [("L1", "L1", True), ("L1", "L2", False), ("L2", "L2", True), ("L2", "L3", False),
-     ("L3", "L2", True), ("L3", "L3", True)],
+    [
+        ("L1", "L1", True),
+        ("L1", "L2", False),
+        ("L2", "L2", True),
+        ("L2", "L3", False),
+        ("L3", "L2", True),
+        ("L3", "L3", True),
+    ],
 )
 def test_a_service_can_require_an_assurance_level(person_factory, has, needs, allowed):
     user = person_factory(level=has)

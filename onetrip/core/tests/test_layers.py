@@ -16,8 +16,15 @@ BELOW = {
     "signing": {"core", "regions", "departments"},
     "identity": {"core", "regions", "departments", "registries", "accounts", "notify"},
     "catalogue": {
-        "core", "regions", "departments", "registries", "accounts", "identity", "notify",
-        "workdays", "signing",
+        "core",
+        "regions",
+        "departments",
+        "registries",
+        "accounts",
+        "identity",
+        "notify",
+        "workdays",
+        "signing",
     },
 }
 CHANNELS = {"portal", "workbench", "demo"}  # demo: the demo county loader, on top
