@@ -229,6 +229,9 @@ def staff_create(
         phone=phone,
         assurance_level=AssuranceLevel.L3,
         totp_secret=totp_secret or "",
+        # Administrators run the Django admin (which signs in through our pages, with TOTP).
+        is_staff=StaffRole.ADMINISTRATOR in roles,
+        is_superuser=StaffRole.ADMINISTRATOR in roles,
     )
     _check_password(password, user)
     user.set_password(password)

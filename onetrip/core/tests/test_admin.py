@@ -12,8 +12,7 @@ from onetrip.core.models import AuditEntry
 @pytest.fixture
 def administrator(staff_factory):
     user = staff_factory(roles=("administrator",)).user
-    user.is_staff = user.is_superuser = True
-    user.save(update_fields=["is_staff", "is_superuser"])
+    assert user.is_staff and user.is_superuser  # the administrator role opens the admin
     return user
 
 
