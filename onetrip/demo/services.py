@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from onetrip.accounts import selectors as account_selectors
 from onetrip.accounts import services as account_services
-from onetrip.accounts.models import AssuranceLevel
+from onetrip.accounts.models import AssuranceLevel, StaffRole
 from onetrip.catalogue import services as catalogue_services
 from onetrip.core.errors import DomainError
 from onetrip.departments import selectors as department_selectors
@@ -227,7 +227,8 @@ def _load(region_code: str) -> DemoSummary:
         summary.logins.append(
             Login(
                 "staff",
-                f"{', '.join(roles)} ({department.short_name or department.name})",
+                f"{'、'.join(str(StaffRole(role).label) for role in roles)}"
+                f"（{department.short_name or department.name}）",
                 username,
                 data.DEMO_PASSWORD,
                 data.demo_totp_secret(username),
