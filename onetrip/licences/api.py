@@ -1,0 +1,46 @@
+"""Public verification of e-licences: GET /api/v1/licences/{number}/verify."""
+
+import datetime
+
+from ninja import Router, Schema
+
+from . import selectors
+
+router = Router(tags=["licences"])
+
+
+class VerificationOut(Schema):
+    number: str
+    status: str
+    signature_ok: bool
+    payload: str
+    signature: str
+    alg: str
+    key_id: str
+    holder_name: str
+    type: str
+    type_code: str
+    issuer: str
+    valid_from: datetime.date
+    valid_until: datetime.date | None
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    detail: dict | list | str | None = None
+
+
+@router.get(
+    "licences/{number}/verify",
+    response={200: VerificationOut, 404: ErrorOut},
+    auth=None,
+)
+def verify(request, number: str):
+    """Anyone may verify a licence whose identifier they hold. `status` is valid, revoked or
+    expired. `payload` is base64 of the exact signed bytes (canonical JSON: sorted keys,
+    UTF-8, no spaces), `signature` base64 of the raw signature; check it offline with the
+    key `key_id` from GET /api/v1/keys. `signature_ok` is the server's own check.
+    The holder's name is masked here; the full name is in the signed payload."""
+    licence = selectors.licence_get_public(number, request=request)
+    return selectors.licence_verification(licence)

@@ -1,0 +1,185 @@
+"""Reads of e-licences. Every read that shows a licence (they carry personal data) is audited:
+the holder's own wallet, a share link, a PDF, and the public verification."""
+
+import base64
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onetrip.accounts import selectors as account_selectors
+from onetrip.core import audit
+from onetrip.core.errors import NotFound
+from onetrip.signing import services as signing
+
+from . import identifier, policies
+from .models import HolderType, Licence, LicenceShare, LicenceStatus
+from .services import share_token_hash
+
+
+def mask_name(name: str, holder_type: str = HolderType.PERSON) -> str:
+    """张三丰 → 张**. Legal persons' names are public (the entity registry) and stay whole."""
+    name = str(name or "")
+    if holder_type == HolderType.LEGAL or len(name) < 2:
+        return name
+    return name[:1] + "*" * (len(name) - 1)
+
+
+def _licences():
+    return Licence.objects.select_related("licence_type", "department")
+
+
+def _not_found():
+    return NotFound("licences.not_found", _("There is no such licence."))
+
+
+def licence_get_public(number: str, *, request=None, purpose: str = "public verification"):
+    """A licence by its identifier, for anyone who has the identifier (it is printed and in the
+    QR code; its serial is random so it cannot be guessed). Malformed numbers and numbers with
+    a wrong check character are answered like unknown ones, without a query."""
+    if identifier.parse(number) is None:
+        raise _not_found()
+    licence = _licences().filter(number=number).first()
+    if licence is None:
+        raise _not_found()
+    audit.record(
+        actor=getattr(request, "user", None) if request is not None else None,
+        action="licences.licence.verify",
+        target=licence,
+        target_id=licence.number,
+        subject_type=licence.holder_type,
+        subject_id=licence.holder_id,
+        purpose=purpose,
+        request=request,
+    )
+    return licence
+
+
+def licence_verification(licence: Licence) -> dict:
+    """What a verifier is told. `status` is valid only if the stored signature also verifies
+    with the published key; a licence whose bytes no longer match its signature is reported
+    as not genuine (`signature_ok` False)."""
+    payload, signature = bytes(licence.payload), bytes(licence.signature)
+    signature_ok = signing.verify(licence.key_id, payload, signature)
+    return {
+        "number": licence.number,
+        "status": licence.status(),
+        "signature_ok": signature_ok,
+        "payload": base64.b64encode(payload).decode(),
+        "signature": base64.b64encode(signature).decode(),
+        "alg": licence.alg,
+        "key_id": licence.key_id,
+        "holder_name": mask_name(licence.holder_name, licence.holder_type),
+        "type": licence.licence_type.name,
+        "type_code": licence.licence_type.code,
+        "issuer": licence.department.name,
+        "valid_from": licence.valid_from,
+        "valid_until": licence.valid_until,
+    }
+
+
+def _holder_filter(*, user) -> Q | None:
+    """Licences a signed-in person or legal-person account holds or may show: their own (by
+    citizen ID number) and those of the legal persons they currently act for."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    condition = Q(pk__in=[])
+    person = account_selectors.person_for_user(user=user)
+    if person is not None:
+        condition |= Q(holder_type=HolderType.PERSON, holder_id=person.id_number)
+        usccs = [
+            r.legal_person.uscc for r in account_selectors.representations_for_person(person=person)
+        ]
+        if usccs:
+            condition |= Q(holder_type=HolderType.LEGAL, holder_id__in=usccs)
+    legal = getattr(user, "legal_person", None) if user.user_type == "legal" else None
+    if legal is not None:
+        condition |= Q(holder_type=HolderType.LEGAL, holder_id=legal.uscc)
+    return condition
+
+
+def licence_list_for_holder(*, user, request=None) -> list[Licence]:
+    """The wallet (卡包): every licence the signed-in person holds or may show for a legal
+    person they represent. Audited once per listing."""
+    condition = _holder_filter(user=user)
+    if condition is None:
+        return []
+    licences = list(_licences().filter(condition).order_by("-issued_at", "-id"))
+    audit.record(
+        actor=user,
+        action="licences.licence.list",
+        subject_type="user",
+        subject_id=str(user.public_id),
+        purpose="holder's wallet",
+        request=request,
+        detail={"count": len(licences)},
+    )
+    return licences
+
+
+def licence_get_for_holder(*, user, number: str, request=None, purpose: str = "holder's wallet"):
+    """One licence of the wallet; anyone else's is the same 404 as a missing one."""
+    condition = _holder_filter(user=user)
+    licence = _licences().filter(condition, number=number).first() if condition else None
+    if licence is None:
+        raise _not_found()
+    audit.record(
+        actor=user,
+        action="licences.licence.read",
+        target=licence,
+        target_id=licence.number,
+        subject_type=licence.holder_type,
+        subject_id=licence.holder_id,
+        purpose=purpose,
+        request=request,
+    )
+    return licence
+
+
+def licence_get_for_print(*, user, number: str, request=None) -> Licence:
+    """The printable PDF: for the holder (or who acts for a legal-person holder) and for staff
+    who may see the issuing department; everyone else gets the 404 of a missing licence."""
+    if account_selectors.staff_for_user(user=user) is not None:
+        licence = _licences().filter(number=number).first()
+        if licence is None or not policies.staff_sees_department(user, licence.department):
+            raise _not_found()
+        audit.record(
+            actor=user,
+            action="licences.licence.read",
+            target=licence,
+            target_id=licence.number,
+            subject_type=licence.holder_type,
+            subject_id=licence.holder_id,
+            purpose="print by issuing department",
+            request=request,
+        )
+        return licence
+    return licence_get_for_holder(user=user, number=number, request=request, purpose="print")
+
+
+def licence_get_shared(*, token: str, request=None) -> tuple[Licence, LicenceShare]:
+    """The licence behind an unexpired share link (audited: who opened it, from where)."""
+    share = (
+        LicenceShare.objects.select_related("licence__licence_type", "licence__department")
+        .filter(token_hash=share_token_hash(token), expires_at__gt=timezone.now())
+        .first()
+    )
+    if share is None:
+        raise NotFound("licences.share_not_found", _("This link has expired or does not exist."))
+    licence = share.licence
+    audit.record(
+        actor=getattr(request, "user", None) if request is not None else None,
+        action="licences.share.view",
+        target=licence,
+        target_id=licence.number,
+        subject_type=licence.holder_type,
+        subject_id=licence.holder_id,
+        purpose="shared by the holder",
+        request=request,
+        detail={"share": share.pk},
+    )
+    return licence, share
+
+
+def status_is_valid(licence: Licence) -> bool:
+    return licence.status() == LicenceStatus.VALID
