@@ -74,6 +74,7 @@ def _mount_routers() -> None:
     from onetrip.accounts.api import router as accounts_router
     from onetrip.catalogue.api import router as catalogue_router
     from onetrip.identity.api import router as identity_router
+    from onetrip.licences.api import router as licences_router
     from onetrip.signing.api import router as signing_router
     from onetrip.workdays.api import router as workdays_router
 
@@ -82,6 +83,7 @@ def _mount_routers() -> None:
     api.add_router("/", catalogue_router)
     api.add_router("/", workdays_router)
     api.add_router("/", signing_router)
+    api.add_router("/", licences_router)
 
 
 _mount_routers()

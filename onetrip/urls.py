@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("onetrip.identity.urls")),
     path("workbench/", include("onetrip.workbench.urls")),
     path("matters/", include("onetrip.catalogue.urls")),
+    path("", include("onetrip.licences.urls")),
     path("", include("onetrip.portal.urls")),
 ]
 

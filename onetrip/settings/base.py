@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "onetrip.notify",
     "onetrip.workdays",
     "onetrip.signing",
+    "onetrip.licences",
     "onetrip.catalogue",
     "onetrip.portal",
     "onetrip.workbench",

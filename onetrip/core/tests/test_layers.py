@@ -14,6 +14,7 @@ BELOW = {
     "notify": {"core"},
     "workdays": {"core"},
     "signing": {"core", "regions", "departments"},
+    "licences": {"core", "regions", "departments", "registries", "accounts", "signing"},
     "identity": {"core", "regions", "departments", "registries", "accounts", "notify"},
     "catalogue": {
         "core",
