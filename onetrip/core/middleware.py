@@ -4,6 +4,8 @@ import uuid
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .logging import request_id_var
@@ -93,3 +95,17 @@ class ApiErrorMiddleware:
                 json_response["Allow"] = ", ".join(sorted(allowed))
             return json_response
         return response
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """zh-hans unless the visitor chose another language with the switch (cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; a county's portal
+    speaks Chinese first, whatever language the browser happens to be set to.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
