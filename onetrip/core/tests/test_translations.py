@@ -97,7 +97,8 @@ def test_default_language_answers_an_anonymous_api_call_in_chinese(client, db):
     assert CJK.search(response.json()["message"]), response.json()
 
 
-def test_english_is_still_there_for_those_who_ask(client, db):
-    response = client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en")
+def test_english_is_still_there_for_those_who_choose_it(client, db):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # what the language switch sets
+    response = client.get("/api/v1/me")
     assert response.status_code == 401
     assert response.json()["message"] == "Please sign in first."
