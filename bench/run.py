@@ -95,13 +95,36 @@ def process_tree_seconds(pid: int) -> float:
     return total
 
 
+DB_BACKEND_PIDS: list[int] = []
+
+
+def refresh_db_backends(db: str) -> None:
+    """PostgreSQL serves our queries in its own processes: count them as part of the server."""
+    if db != "postgres":
+        return
+    import psycopg
+
+    dbname = POSTGRES_URL.rsplit("/", 1)[1]
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [dbname],
+        ).fetchall()
+    DB_BACKEND_PIDS[:] = [row[0] for row in rows]
+
+
+def db_seconds() -> float:
+    return sum(process_tree_seconds(pid) for pid in DB_BACKEND_PIDS)
+
+
 def wait_for_quiet(args, server_pid: int) -> float:
     """Waits (up to --quiet-wait s) until other programs use < --quiet-max of the CPUs."""
     deadline = time.monotonic() + args.quiet_wait
     while True:
-        busy0, ours0 = machine_busy_seconds(), process_tree_seconds(server_pid)
+        busy0, ours0 = machine_busy_seconds(), process_tree_seconds(server_pid) + db_seconds()
         time.sleep(1)
-        others = (machine_busy_seconds() - busy0) - (process_tree_seconds(server_pid) - ours0)
+        ours = process_tree_seconds(server_pid) + db_seconds() - ours0
+        others = (machine_busy_seconds() - busy0) - ours
         share = max(0.0, others) / (os.cpu_count() or 1)
         if share <= args.quiet_max or time.monotonic() >= deadline:
             if share > args.quiet_max:
@@ -122,6 +145,7 @@ def run_wrk(wrk: str, args, script: str, seconds: float, env: dict, server_pid: 
         f"http://{HOST}:{args.port}",
     ]
     busy0, server0 = machine_busy_seconds(), process_tree_seconds(server_pid)
+    db0 = db_seconds()
     children0 = os.times()
     done = subprocess.run(
         command,
@@ -135,6 +159,7 @@ def run_wrk(wrk: str, args, script: str, seconds: float, env: dict, server_pid: 
         children1.children_system - children0.children_system
     )
     server_cpu = process_tree_seconds(server_pid) - server0
+    db_cpu = db_seconds() - db0
     busy = machine_busy_seconds() - busy0
     # Let the server finish what wrk left queued so the next measurement starts clean.
     time.sleep(args.settle)
@@ -160,10 +185,12 @@ def run_wrk(wrk: str, args, script: str, seconds: float, env: dict, server_pid: 
             "machine_capacity": round(seconds_run * (os.cpu_count() or 1), 1),
             "server": round(server_cpu, 1),
             "wrk": round(wrk_cpu, 1),
-            "other_programs": round(max(0.0, busy - server_cpu - wrk_cpu), 1),
+            "database": round(db_cpu, 1),
+            "other_programs": round(max(0.0, busy - server_cpu - wrk_cpu - db_cpu), 1),
         },
         "other_programs_share": round(
-            max(0.0, busy - server_cpu - wrk_cpu) / (seconds_run * (os.cpu_count() or 1)), 3
+            max(0.0, busy - server_cpu - wrk_cpu - db_cpu) / (seconds_run * (os.cpu_count() or 1)),
+            3,
         ),
         "raw": done.stdout,
     }
@@ -478,6 +505,12 @@ def machine() -> dict:
     }
 
 
+def cpu_ms(measured: dict) -> str:
+    cpu = measured["cpu_seconds"]
+    seconds = cpu["server"] + cpu.get("database", 0.0)
+    return f"{1000 * seconds / max(measured['requests'], 1):.2f}"
+
+
 def write_markdown(path: Path, report: dict) -> None:
     cfg = report["config"]
     lines = [
@@ -515,7 +548,16 @@ def write_markdown(path: Path, report: dict) -> None:
         "",
         "*other load*: share of the machine's CPU time used by programs other than gunicorn "
         "and wrk during the scenario / its /healthz run (other sessions share this machine; "
-        "a high share makes both numbers low, the ratio stays meaningful).",
+        "a high share lowers the numbers; the ratio is only fair when both shares are low).",
+    ]
+    lines += [
+        "",
+        "CPU per request (gunicorn workers + PostgreSQL backends): "
+        + "; ".join(
+            f"{item['name']} {cpu_ms(item['scenario'])} ms vs /healthz {cpu_ms(item['healthz'])} ms"
+            for item in report["results"]
+        )
+        + ".",
     ]
     lines += ["", f"User tokens for /api/v1/me: {report['user_tokens']}.", ""]
     path.write_text("\n".join(lines))
@@ -589,6 +631,7 @@ def main() -> None:
                 continue
             log(f"{scenario['name']}: warm-up {args.warmup:g} s")
             run_wrk(wrk, args, scenario["script"], args.warmup, scenario["env"])
+            refresh_db_backends(args.db)
             log(f"{scenario['name']}: /healthz {args.duration:g} s")
             wait_for_quiet(args, server.pid)
             healthz = judge(run_wrk(wrk, args, "healthz.lua", args.duration, {}, server.pid), 200)
