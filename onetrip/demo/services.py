@@ -4,6 +4,9 @@ Only for demonstrations and tests: every account it creates is listed in `data.D
 and `data.DEMO_STAFF` and uses the published password `data.DEMO_PASSWORD`.
 """
 
+import datetime
+import hashlib
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -20,9 +23,13 @@ from onetrip.catalogue import services as catalogue_services
 from onetrip.core.errors import DomainError
 from onetrip.departments import selectors as department_selectors
 from onetrip.departments import services as department_services
+from onetrip.licences import selectors as licence_selectors
+from onetrip.licences import services as licence_services
 from onetrip.regions import selectors as region_selectors
 from onetrip.regions import services as region_services
 from onetrip.registries import services as registry_services
+from onetrip.signing import selectors as signing_selectors
+from onetrip.signing import services as signing_services
 
 from . import data
 
@@ -173,6 +180,149 @@ def _legal_persons(county, county_code: str, citizens: dict, clerk) -> None:
         )
 
 
+# --- E-licences (电子证照): types for every licence the catalogue's matters issue, signing keys
+# for their departments, and a few licences already issued to the demo people and companies.
+
+# Form fields that describe the applicant rather than the licence.
+HOLDER_FIELDS = {"applicant_name", "id_number", "phone"}
+# Validity in months by licence type (none: no time limit). Demo values.
+DEMO_VALIDITY = {"SPJYXKZ": 60, "JDCJSZ": 72, "PWXKZ": 60, "JYCYZ": 36, "GGCSWSXKZ": 48}
+# Departments whose demo key is SM2 (GB/T 32918); the others sign with Ed25519.
+DEMO_SM2_DEPARTMENTS = {"WJJ"}
+
+
+def demo_department_uscc(department, county_code: str) -> str:
+    """A well-formed, deterministic USCC for a demo department (机构编制, 机关: "11").
+    A unit (科, 所) issues in its parent's name, so it has its parent's code. DEMO DATA."""
+    while department.parent_id is not None:
+        department = department.parent
+    digest = hashlib.sha256(f"onetrip-demo-uscc:{department.code}".encode()).digest()
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    body = "".join(alphabet[byte % len(alphabet)] for byte in digest[:8])
+    return data.make_uscc("11", county_code[:6], body)
+
+
+def _licence_types(county_code: str) -> dict:
+    matters_file = data_file("matters", county_code)
+    if not matters_file.exists():
+        return {}
+    matters = json.loads(matters_file.read_text(encoding="utf-8"))["matters"]
+    found: dict[str, dict] = {}
+    for matter in matters:
+        code = matter.get("licence_type_code")
+        if not code:
+            continue
+        entry = found.setdefault(
+            code, {"name": matter["result_name"], "department": matter["department"], "fields": {}}
+        )
+        for item in matter.get("form_schema", []):
+            if item["name"] not in HOLDER_FIELDS:
+                entry["fields"].setdefault(item["name"], item["label"])
+    types = {}
+    for index, (code, entry) in enumerate(sorted(found.items()), start=1):
+        department = department_selectors.department_find(code_or_name=entry["department"])
+        if department is None:
+            continue
+        issuer_code = demo_department_uscc(department, county_code)
+        types[code] = licence_services.licence_type_save(
+            actor=ACTOR,
+            code=code,
+            name=entry["name"],
+            identifier_code=f"{issuer_code}{index:03d}",
+            department=department,
+            issuer_code=issuer_code,
+            fields_schema=[{"name": n, "label": label} for n, label in entry["fields"].items()],
+            validity_months=DEMO_VALIDITY.get(code),
+        )
+        if not signing_selectors.signing_key_list(department_code=department.code).filter(
+            retired_at__isnull=True
+        ):
+            short = department.code.rsplit("-", 1)[-1]
+            signing_services.signing_key_create(
+                actor=ACTOR,
+                department=department,
+                algorithm="sm2" if short in DEMO_SM2_DEPARTMENTS else "ed25519",
+            )
+    return types
+
+
+def _licences(county, county_code: str, citizens: dict) -> None:
+    types = _licence_types(county_code)
+    if not types:
+        return
+    people = {key: account_selectors.person_for_user(user=user) for key, user in citizens.items()}
+    companies = data.companies(county_code, county.name)
+    wang, chen, li = people["citizen_l1"], people["citizen_l2"], people["citizen_l3"]
+    first_uscc, first_name = companies[0][0], companies[0][1]
+    second_uscc, second_name = companies[1][0], companies[1][1]
+    town = county.name
+    issues = [
+        (
+            "YYZZ",
+            "person",
+            wang.id_number,
+            wang.name,
+            datetime.date(2025, 4, 8),
+            {
+                "business_name": f"{town}晓燕面馆（个体工商户）",
+                "business_scope": "餐饮服务；食品小作坊经营",
+                "address": f"{town}武原街道海滨东路18号",
+                "form_of_organisation": "个人经营",
+                "capital": 10,
+            },
+        ),
+        ("JDCJSZ", "person", chen.id_number, chen.name, datetime.date(2023, 9, 2), {}),
+        ("JYCYZ", "person", li.id_number, li.name, datetime.date(2019, 5, 20), {}),  # expired
+        (
+            "YYZZ",
+            "legal",
+            first_uscc,
+            first_name,
+            datetime.date(2024, 6, 18),
+            {
+                "company_name": first_name,
+                "registered_capital": 500,
+                "business_scope": "机械设备制造、销售",
+                "address": f"{town}经济开发区",
+            },
+        ),
+        (
+            "SPJYXKZ",
+            "legal",
+            first_uscc,
+            first_name,
+            datetime.date(2025, 1, 6),
+            {
+                "entity_name": first_name,
+                "uscc": first_uscc,
+                "legal_representative": chen.name,
+                "shop_address": f"{town}经济开发区职工食堂",
+                "main_business": "单位食堂",
+                "area": 260,
+            },
+        ),
+        ("PWXKZ", "legal", second_uscc, second_name, datetime.date(2024, 11, 1), {}),
+    ]
+    for index, (type_code, holder_type, holder_id, name, valid_from, fields) in enumerate(issues):
+        licence_type = types.get(type_code)
+        source = f"DEMO-{index + 1:03d}"
+        if licence_type is None or licence_selectors.licence_exists(
+            source=source, type_code=type_code, holder_id=holder_id
+        ):
+            continue
+        licence_services.licence_issue(
+            actor=ACTOR,
+            type_code=type_code,
+            holder_type=holder_type,
+            holder_id=holder_id,
+            holder_name=name,
+            fields=fields,
+            department=licence_type.department,
+            source=source,
+            valid_from=valid_from,
+        )
+
+
 def demo_load(*, region_code: str | None = None, migrate: bool = True) -> DemoSummary:
     """Migrates, then loads the county's region and department files and the demo people in
     one transaction. Running it again adds nothing twice."""
@@ -205,6 +355,7 @@ def _load(region_code: str) -> DemoSummary:
     if not l3.has_level(AssuranceLevel.L3):
         account_services.person_verify_in_person(actor=staff["demo-clerk"], user=l3)
     _legal_persons(county, county_code, citizens, staff["demo-clerk"])
+    _licences(county, county_code, citizens)
 
     summary = DemoSummary(region_code=region_code)
     labels = {

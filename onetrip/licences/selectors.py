@@ -183,3 +183,10 @@ def licence_get_shared(*, token: str, request=None) -> tuple[Licence, LicenceSha
 
 def status_is_valid(licence: Licence) -> bool:
     return licence.status() == LicenceStatus.VALID
+
+
+def licence_exists(*, source: str, type_code: str, holder_id: str) -> bool:
+    """Has this licence already been issued from this source? (Idempotent loaders.)"""
+    return Licence.objects.filter(
+        source=source, licence_type__code=type_code, holder_id=holder_id
+    ).exists()

@@ -334,11 +334,13 @@ def licence_share_create(
             "licences.not_valid", _("Only a valid licence can be shared."), status=409
         )
     token = secrets.token_urlsafe(24)
+    now = timezone.now()
     share = LicenceShare.objects.create(
         licence=licence,
         token_hash=share_token_hash(token),
         created_by=actor,
-        expires_at=timezone.now() + datetime.timedelta(hours=hours),
+        created_at=now,
+        expires_at=now + datetime.timedelta(hours=hours),
     )
     audit.record(
         actor=actor,

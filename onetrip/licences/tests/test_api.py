@@ -1,0 +1,83 @@
+"""GET /api/v1/licences/{number}/verify: everything a verifier needs, for anyone."""
+
+import base64
+import datetime
+import json
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from onetrip.core.models import AuditEntry
+from onetrip.licences.services import licence_revoke
+
+pytestmark = pytest.mark.django_db
+
+
+def test_verify_answers_status_payload_signature_and_key(
+    client, issue, django_assert_max_num_queries
+):
+    licence = issue(holder_name="张三丰")
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/api/v1/licences/{licence.number}/verify")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["number"] == licence.number
+    assert body["status"] == "valid" and body["signature_ok"] is True
+    assert body["holder_name"] == "张**"
+    assert body["type"] == "营业执照"
+    assert body["valid_until"] is None
+    payload = base64.b64decode(body["payload"])
+    assert payload == bytes(licence.payload)
+    assert json.loads(payload)["number"] == licence.number
+    # offline: the key from /api/v1/keys and the answer are enough
+    (key,) = [k for k in client.get("/api/v1/keys").json() if k["key_id"] == body["key_id"]]
+    assert key["alg"] == body["alg"] == "ed25519"
+    Ed25519PublicKey.from_public_bytes(base64.b64decode(key["public_key"])).verify(
+        base64.b64decode(body["signature"]), payload
+    )
+    assert (
+        AuditEntry.objects.filter(
+            action="licences.licence.verify", target_id=licence.number
+        ).count()
+        == 1
+    )
+
+
+def test_revoked_and_expired_are_reported(client, issue, licence_type):
+    revoked = issue()
+    licence_revoke(actor="cli:test", licence=revoked, reason="吊销")
+    body = client.get(f"/api/v1/licences/{revoked.number}/verify").json()
+    assert body["status"] == "revoked" and body["signature_ok"] is True
+    licence_type.validity_months = 6
+    licence_type.save()
+    old = issue(valid_from=datetime.date(2020, 1, 1))
+    body = client.get(f"/api/v1/licences/{old.number}/verify").json()
+    assert body["status"] == "expired" and body["valid_until"] == "2020-06-30"
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.001.U",  # unknown
+        "1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.001.V",  # bad check
+        "not-a-number",
+        "%00",
+        "x" * 400,
+    ],
+)
+def test_unknown_or_malformed_numbers_are_a_json_404(client, number):
+    response = client.get(f"/api/v1/licences/{number}/verify")
+    assert response.status_code == 404
+    assert response.json()["code"] == "licences.not_found"
+
+
+def test_a_tampered_stored_licence_is_not_called_genuine(client, issue):
+    licence = issue()
+    changed = bytearray(licence.payload)
+    changed[-3] ^= 1
+    licence.payload = bytes(changed)
+    licence.save(update_fields=["payload"])
+    body = client.get(f"/api/v1/licences/{licence.number}/verify").json()
+    assert body["signature_ok"] is False
+    page = client.get(f"/licences/verify/{licence.number}/")
+    assert "verdict-invalid" in page.content.decode()
