@@ -72,6 +72,7 @@ def on_not_found(request, exc):
 
 def _mount_routers() -> None:
     from onetrip.accounts.api import router as accounts_router
+    from onetrip.cases.api import router as cases_router
     from onetrip.catalogue.api import router as catalogue_router
     from onetrip.identity.api import router as identity_router
     from onetrip.licences.api import router as licences_router
@@ -84,6 +85,7 @@ def _mount_routers() -> None:
     api.add_router("/", workdays_router)
     api.add_router("/", signing_router)
     api.add_router("/", licences_router)
+    api.add_router("/", cases_router)
 
 
 _mount_routers()

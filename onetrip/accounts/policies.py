@@ -8,7 +8,8 @@ from .models import StaffRole, User
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     StaffRole.WINDOW_CLERK: {"cases.intake", "accounts.verify_in_person", "cases.view"},
-    StaffRole.REVIEWER: {"cases.review", "cases.view", "catalogue.edit"},
+    # Reviewers also decide (准予 / 不予): in the county the reviewer signs the decision.
+    StaffRole.REVIEWER: {"cases.review", "cases.view", "cases.decide", "catalogue.edit"},
     StaffRole.DEPARTMENT_HEAD: {
         "cases.view",
         "cases.review",
@@ -19,8 +20,19 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "catalogue.edit",
     },
     StaffRole.GRID_WORKER: {"events.report", "events.handle"},
-    StaffRole.DATA_OFFICER: {"catalogue.edit", "exchange.approve", "audit.view_department"},
-    StaffRole.SUPERVISOR: {"supervision.view", "cases.view", "catalogue.publish", "audit.view"},
+    StaffRole.DATA_OFFICER: {
+        "catalogue.edit",
+        "exchange.approve",
+        "audit.view_department",
+        "credit.grade",
+    },
+    StaffRole.SUPERVISOR: {
+        "supervision.view",
+        "cases.view",
+        "catalogue.publish",
+        "audit.view",
+        "credit.grade",
+    },
     StaffRole.ADMINISTRATOR: {
         "accounts.manage",
         "accounts.grant_department",
@@ -67,6 +79,9 @@ def require_level(user: User, level: str) -> None:
             "accounts.assurance_level_too_low",
             _("This service needs a higher identity assurance level: %(level)s.")
             % {"level": AssuranceLevel(level).label},
-            detail={"required": level, "current": user.assurance_level,
-                    "order": ASSURANCE_ORDER[level]},
+            detail={
+                "required": level,
+                "current": user.assurance_level,
+                "order": ASSURANCE_ORDER[level],
+            },
         )

@@ -19,3 +19,27 @@ def sms_send(*, phone: str, text: str) -> None:
     from .tasks import deliver_sms
 
     deliver_sms.delay(phone, text)
+
+
+def notification_send(*, user, title: str, body: str = "", link: str = "", sms: bool = True):
+    """Store an in-app message for `user` and, when they have a phone, queue the same text as
+    an SMS. Call it from transaction.on_commit, so nobody hears of a change that rolled back."""
+    from .models import Notification
+
+    notification = Notification.objects.create(
+        user=user, title=str(title)[:200], body=str(body), link=str(link)[:300]
+    )
+    phone = getattr(user, "phone", None)
+    if sms and phone:
+        sms_send(phone=phone, text=f"{title} {body}".strip())
+    return notification
+
+
+def notifications_mark_read(*, user) -> int:
+    from django.utils import timezone
+
+    from .models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

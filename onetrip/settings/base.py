@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "onetrip.signing",
     "onetrip.licences",
     "onetrip.catalogue",
+    "onetrip.credit",
+    "onetrip.cases",
     "onetrip.portal",
     "onetrip.workbench",
     "onetrip.demo",
@@ -143,6 +146,17 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Periodic work (celery beat): e-supervision reminders each working morning.
+CELERY_BEAT_SCHEDULE = {
+    "cases-supervision-remind": {
+        "task": "onetrip.cases.tasks.supervision_remind",
+        "schedule": crontab(hour=8, minute=30, day_of_week="mon-sat"),
+    },
+}
+# Uploaded case materials: PDF, JPG or PNG up to this size (stored under MEDIA_ROOT).
+ONETRIP_CASE_UPLOAD_MAX_BYTES = int(
+    os.environ.get("ONETRIP_CASE_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
+)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["onetrip.identity.backends.OneTripBackend"]

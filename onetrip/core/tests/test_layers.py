@@ -27,6 +27,21 @@ BELOW = {
         "workdays",
         "signing",
     },
+    "credit": {"core"},
+    "cases": {
+        "core",
+        "regions",
+        "departments",
+        "registries",
+        "accounts",
+        "identity",
+        "notify",
+        "workdays",
+        "signing",
+        "catalogue",
+        "licences",
+        "credit",
+    },
 }
 CHANNELS = {"portal", "workbench", "demo"}  # demo: the demo county loader, on top
 

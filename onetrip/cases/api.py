@@ -1,0 +1,166 @@
+"""REST endpoints for applications: read one case (applicant or staff in scope; 404 otherwise)
+and move it along. Handlers only parse, select and call the services."""
+
+import datetime
+
+from ninja import Router, Schema
+
+from onetrip.identity.api_auth import bearer_or_session
+
+from . import selectors, services
+from .models import Application
+
+router = Router(tags=["applications"], auth=bearer_or_session)
+
+
+class ApplicationOut(Schema):
+    number: str
+    matter_code: str
+    matter_name: str
+    department: str
+    status: str
+    status_label: str
+    channel: str
+    submitted_at: datetime.datetime | None
+    accepted_on: datetime.date | None
+    deadline: datetime.date | None
+    deadline_provisional: bool
+    colour: str | None
+    current_step: str | None
+    finished_at: datetime.datetime | None
+    licence_number: str | None
+    tracking_number: str | None
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class CorrectionIn(Schema):
+    note: str
+    material_ids: list[int] = []
+
+
+class DeliverIn(Schema):
+    method: str
+    tracking_number: str = ""
+
+
+def _out(case: Application) -> dict:
+    return {
+        "number": case.number,
+        "matter_code": case.matter_version.matter.code,
+        "matter_name": case.matter_version.name,
+        "department": case.department.name,
+        "status": case.status,
+        "status_label": str(case.get_status_display()),
+        "channel": case.channel,
+        "submitted_at": case.submitted_at,
+        "accepted_on": case.accepted_on,
+        "deadline": case.deadline_on,
+        "deadline_provisional": case.deadline_provisional,
+        "colour": selectors.case_colour(case) or None,
+        "current_step": case.current_step_name or None,
+        "finished_at": case.finished_at,
+        "licence_number": case.licence_number or None,
+        "tracking_number": case.tracking_number or None,
+    }
+
+
+def _case(request, number: str) -> Application:
+    return selectors.case_get(user=request.user, number=number, purpose="API", request=request)
+
+
+@router.get("applications/{number}", response=ApplicationOut)
+def application_get(request, number: str):
+    """Status, deadline, e-supervision colour and current step of one application."""
+    return _out(_case(request, number))
+
+
+@router.post("applications/{number}/submit", response=ApplicationOut)
+def application_submit(request, number: str):
+    case = services.case_submit(actor=request.user, case=_case(request, number), request=request)
+    return _out(case)
+
+
+@router.post("applications/{number}/accept", response=ApplicationOut)
+def application_accept(request, number: str, payload: NoteIn | None = None):
+    case = services.case_accept(
+        actor=request.user,
+        case=_case(request, number),
+        note=payload.note if payload else "",
+        request=request,
+    )
+    return _out(case)
+
+
+@router.post("applications/{number}/not-accept", response=ApplicationOut)
+def application_not_accept(request, number: str, payload: ReasonIn):
+    case = services.case_not_accept(
+        actor=request.user, case=_case(request, number), reason=payload.reason, request=request
+    )
+    return _out(case)
+
+
+@router.post("applications/{number}/correction", response=ApplicationOut)
+def application_correction(request, number: str, payload: CorrectionIn):
+    case = _case(request, number)
+    materials = case.matter_version.materials.filter(pk__in=payload.material_ids)
+    services.case_correction_request(
+        actor=request.user, case=case, materials=materials, note=payload.note, request=request
+    )
+    return _out(_case(request, number))
+
+
+@router.post("applications/{number}/steps/complete", response=ApplicationOut)
+def application_step_complete(request, number: str, payload: NoteIn | None = None):
+    case = services.case_step_complete(
+        actor=request.user,
+        case=_case(request, number),
+        note=payload.note if payload else "",
+        request=request,
+    )
+    return _out(case)
+
+
+@router.post("applications/{number}/approve", response=ApplicationOut)
+def application_approve(request, number: str, payload: NoteIn | None = None):
+    case = services.case_approve(
+        actor=request.user,
+        case=_case(request, number),
+        note=payload.note if payload else "",
+        request=request,
+    )
+    return _out(case)
+
+
+@router.post("applications/{number}/deny", response=ApplicationOut)
+def application_deny(request, number: str, payload: ReasonIn):
+    case = services.case_deny(
+        actor=request.user, case=_case(request, number), reason=payload.reason, request=request
+    )
+    return _out(case)
+
+
+@router.post("applications/{number}/issue", response=ApplicationOut)
+def application_issue(request, number: str):
+    case = services.case_result_issue(
+        actor=request.user, case=_case(request, number), request=request
+    )
+    return _out(case)
+
+
+@router.post("applications/{number}/deliver", response=ApplicationOut)
+def application_deliver(request, number: str, payload: DeliverIn):
+    case = services.case_deliver(
+        actor=request.user,
+        case=_case(request, number),
+        method=payload.method,
+        tracking_number=payload.tracking_number,
+        request=request,
+    )
+    return _out(case)

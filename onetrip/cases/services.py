@@ -1,0 +1,869 @@
+"""Every write to a case. Each service: policy → validate → write → CaseEvent → audit →
+notification to the applicant (in-app + SMS) on commit.
+
+Rules enforced here (see models.py for the life cycle):
+- the form is validated against the case's own matter version (form_schema);
+- required materials the applicant supplies must be uploaded before submission, except those
+  marked tolerable (容缺): they may be missing at acceptance when the subject's credit grade is
+  A or B (credit.selectors.credit_grade_get; no grade = B), and are then recorded as
+  MissingMaterial to be supplied within TOLERATED_SUPPLY_DAYS working days; approval waits for
+  them. Grade C or D: acceptance is refused until the material is there;
+- correction (补正) is requested once, listing everything at once; while the case waits, its
+  clock stops (CasePause), and on the answer its deadline moves by the paused working days;
+- the deadline is the promised_days-th working day after the acceptance day (受理次日起算).
+"""
+
+import datetime
+import hashlib
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onetrip.accounts.policies import require_level
+from onetrip.accounts.selectors import person_for_user, representations_for_person
+from onetrip.catalogue.models import ApplicantKind, MaterialSource, MatterMaterial, MatterVersion
+from onetrip.core import audit
+from onetrip.core.errors import DomainError, PermissionDenied
+from onetrip.credit.selectors import credit_grade_get
+from onetrip.notify.services import notification_send
+from onetrip.workdays.selectors import workday_add, workday_check
+
+from . import policies
+from .models import (
+    ActingAs,
+    Application,
+    CaseCorrection,
+    CaseEvent,
+    CaseMaterial,
+    CaseNumberSequence,
+    CasePause,
+    CaseStatus,
+    Channel,
+    DeliveryMethod,
+    MissingMaterial,
+    PauseKind,
+    SubjectType,
+)
+from .schema import form_clean
+
+logger = logging.getLogger(__name__)
+
+TOLERATED_GRADES = {"A", "B"}
+TOLERATED_SUPPLY_DAYS = 5
+# Allowed uploads: extension → (content type, magic bytes at the start of the file).
+UPLOAD_TYPES = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+}
+
+
+def upload_max_bytes() -> int:
+    return int(getattr(settings, "ONETRIP_CASE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _status_error(case: Application, *allowed: str) -> DomainError:
+    return DomainError(
+        "cases.wrong_status",
+        _("This cannot be done while the application is %(status)s.")
+        % {"status": case.get_status_display()},
+        detail={"status": case.status, "allowed": list(allowed)},
+        status=409,
+    )
+
+
+def _require_status(case: Application, *allowed: str) -> None:
+    if case.status not in allowed:
+        raise _status_error(case, *allowed)
+
+
+def _lock(case: Application) -> Application:
+    """Re-read the case under a row lock, so two clerks cannot move it at once."""
+    return (
+        Application.objects.select_for_update()
+        .select_related("matter_version", "department", "applicant")
+        .get(pk=case.pk)
+    )
+
+
+def _next_number(region_code: str) -> str:
+    prefix = f"{_today().year}-{region_code[:6]}"
+    sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(prefix=prefix)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{prefix}-{sequence.last:06d}"
+
+
+def _event(case, *, actor, action, from_status, note="", step="") -> CaseEvent:
+    return CaseEvent.objects.create(
+        application=case,
+        action=action,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label="" if getattr(actor, "pk", None) else str(actor or "")[:150],
+        from_status=from_status,
+        to_status=case.status,
+        step=step[:50],
+        note=note,
+    )
+
+
+def _audit(case, *, actor, action, request=None, **detail) -> None:
+    audit.record(
+        actor=actor,
+        action=f"cases.application.{action}",
+        target_type="cases.application",
+        target_id=case.number,
+        subject_type=case.subject_type,
+        subject_id=case.subject_id,
+        detail={"status": case.status, **detail},
+        request=request,
+    )
+
+
+def case_link(case: Application) -> str:
+    return reverse("cases:detail", args=[case.number])
+
+
+def _notify(case, title: str, body: str = "") -> None:
+    """Tell the applicant, after the transaction commits."""
+    user, link = case.applicant, case_link(case)
+    title = f"{title} ({case.number})"
+
+    def send():
+        notification_send(user=user, title=title, body=body, link=link)
+
+    transaction.on_commit(send)
+
+
+def _working_days_after(start: datetime.date, end: datetime.date) -> tuple[int, bool]:
+    """Working days d with start < d <= end, and whether any was provisional."""
+    count, provisional, day = 0, False, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        info = workday_check(day)
+        count += info.is_workday
+        provisional = provisional or info.provisional
+    return count, provisional
+
+
+def _pause_start(case, *, kind: str, reason: str = "") -> None:
+    if case.accepted_at is None:
+        return  # before acceptance no clock is running
+    CasePause.objects.create(application=case, kind=kind, reason=reason[:300], started_on=_today())
+
+
+def _pause_end(case) -> int:
+    """Close the open pause and move the deadline by its working days."""
+    pause = case.pauses.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()
+    if pause is None:
+        return 0
+    pause.ended_on = _today()
+    pause.working_days, provisional = _working_days_after(pause.started_on, pause.ended_on)
+    pause.save(update_fields=["ended_on", "working_days"])
+    if pause.working_days and case.deadline_on is not None:
+        moved = workday_add(case.deadline_on, pause.working_days)
+        case.deadline_on = moved.date
+        case.deadline_provisional = case.deadline_provisional or moved.provisional or provisional
+    return pause.working_days
+
+
+def _applicant_materials(version: MatterVersion):
+    """Materials the applicant must upload: required, not pulled from shared data."""
+    return [
+        material
+        for material in version.materials.all()
+        if material.is_required and material.source == MaterialSource.NONE
+    ]
+
+
+def materials_missing(case: Application) -> list[MatterMaterial]:
+    """Required applicant materials with no upload yet (tolerated ones included)."""
+    uploaded = set(
+        case.materials.exclude(matter_material=None).values_list("matter_material_id", flat=True)
+    )
+    return [m for m in _applicant_materials(case.matter_version) if m.pk not in uploaded]
+
+
+# --- creating and filling in ----------------------------------------------------------------
+
+
+def _subject_for(*, applicant, version: MatterVersion, uscc: str = "") -> dict:
+    person = person_for_user(user=applicant)
+    if person is None:
+        raise PermissionDenied(
+            "cases.not_a_person", _("Only a registered person can apply."), status=403
+        )
+    uscc = (uscc or "").strip().upper()
+    if not uscc:
+        if version.applicant_kind == ApplicantKind.LEGAL:
+            raise DomainError(
+                "cases.legal_person_needed",
+                _("This service is for legal persons: choose the legal person you act for."),
+            )
+        return {
+            "subject_type": SubjectType.PERSON,
+            "subject_id": person.id_number,
+            "subject_name": person.name,
+            "acting_as": ActingAs.SELF,
+        }
+    if version.applicant_kind == ApplicantKind.PERSON:
+        raise DomainError("cases.person_only", _("This service is for natural persons only."))
+    representation = (
+        representations_for_person(person=person).filter(legal_person__uscc=uscc).first()
+    )
+    if representation is None:
+        raise PermissionDenied(
+            "cases.no_standing",
+            _("You may not act for this legal person."),
+            detail={"uscc": uscc},
+        )
+    return {
+        "subject_type": SubjectType.LEGAL,
+        "subject_id": representation.legal_person.uscc,
+        "subject_name": representation.legal_person.name,
+        "acting_as": (
+            ActingAs.REPRESENTATIVE if representation.kind == "representative" else ActingAs.AGENT
+        ),
+    }
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor,
+    version: MatterVersion,
+    channel: str = Channel.ONLINE,
+    applicant=None,
+    uscc: str = "",
+    window=None,
+    bundle_ref: str = "",
+    request=None,
+) -> Application:
+    """Start a draft. Online/mobile: `actor` is the applicant. Counter (one-window intake): a
+    clerk with cases.intake enters it for `applicant` (found by ID number), one trip counted."""
+    if channel not in Channel.values:
+        raise DomainError("cases.invalid_channel", _("Unknown channel."))
+    if not version.is_published or version.matter.current_version_id != version.pk:
+        raise DomainError(
+            "cases.matter_not_available", _("This service cannot be applied for now.")
+        )
+    if channel == Channel.COUNTER:
+        from onetrip.accounts.policies import has_permission
+
+        if not has_permission(actor, "cases.intake"):
+            raise PermissionDenied(
+                "cases.permission_denied", _("You do not have permission to do this.")
+            )
+        if applicant is None:
+            raise DomainError("cases.applicant_needed", _("Find the applicant first."))
+        if not version.counter:
+            raise DomainError(
+                "cases.channel_not_offered", _("This service is not offered at a counter.")
+            )
+    else:
+        applicant = actor
+        if not version.online:
+            raise DomainError(
+                "cases.channel_not_offered", _("This service cannot be applied for online.")
+            )
+        require_level(applicant, version.required_level)
+    subject = _subject_for(applicant=applicant, version=version, uscc=uscc)
+    department = version.matter.department
+    region_code = department.region.code if department.region_id else settings.ONETRIP_REGION
+    case = Application.objects.create(
+        number=_next_number(region_code),
+        matter_version=version,
+        department=department,
+        applicant=applicant,
+        channel=channel,
+        intake_clerk=actor if channel == Channel.COUNTER else None,
+        intake_window=window,
+        trips=1 if channel == Channel.COUNTER else 0,
+        bundle_ref=bundle_ref,
+        **subject,
+    )
+    _event(case, actor=actor, action="create", from_status="")
+    _audit(case, actor=actor, action="create", request=request, channel=channel)
+    return case
+
+
+@transaction.atomic
+def case_form_save(*, actor, case: Application, data: dict, request=None) -> Application:
+    """Save the form (a draft may be incomplete; every value given must be valid)."""
+    case = _lock(case)
+    policies.require_applicant_side(actor, case)
+    _require_status(case, CaseStatus.DRAFT, CaseStatus.CORRECTION)
+    cleaned, errors = form_clean(case.matter_version.form_schema, data, partial=True)
+    if errors:
+        raise DomainError(
+            "cases.form_invalid", _("Some fields need correcting."), detail=errors, status=422
+        )
+    case.form_data = cleaned
+    case.save(update_fields=["form_data"])
+    _audit(case, actor=actor, action="form_save", request=request)
+    return case
+
+
+def _check_upload(uploaded_file) -> tuple[str, str]:
+    """Type (by name and by content) and size; returns (content type, sha256)."""
+    name = getattr(uploaded_file, "name", "") or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    allowed = UPLOAD_TYPES.get(extension)
+    if allowed is None:
+        raise DomainError(
+            "cases.upload_type",
+            _("Only PDF, JPG and PNG files can be uploaded."),
+            detail={"name": name[:200]},
+            status=415,
+        )
+    limit = upload_max_bytes()
+    if uploaded_file.size > limit:
+        raise DomainError(
+            "cases.upload_too_large",
+            _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
+            detail={"size": uploaded_file.size, "limit": limit},
+            status=413,
+        )
+    if uploaded_file.size == 0:
+        raise DomainError("cases.upload_empty", _("The file is empty."), status=400)
+    content_type, magics = allowed
+    uploaded_file.seek(0)
+    head = uploaded_file.read(16)
+    if not any(head.startswith(magic) for magic in magics):
+        raise DomainError(
+            "cases.upload_type",
+            _("The file's content does not match its type (PDF, JPG or PNG)."),
+            detail={"name": name[:200]},
+            status=415,
+        )
+    digest = hashlib.sha256()
+    uploaded_file.seek(0)
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    return content_type, digest.hexdigest()
+
+
+def _store(case, *, actor, matter_material, uploaded_file) -> CaseMaterial:
+    content_type, sha256 = _check_upload(uploaded_file)
+    if matter_material is not None and matter_material.version_id != case.matter_version_id:
+        raise DomainError("cases.unknown_material", _("This material is not part of the service."))
+    original = (getattr(uploaded_file, "name", "") or "file").replace("\\", "/").rsplit("/")[-1]
+    material = CaseMaterial(
+        application=case,
+        matter_material=matter_material,
+        original_name=original[:200],
+        content_type=content_type,
+        size=uploaded_file.size,
+        sha256=sha256,
+        uploaded_by=actor,
+    )
+    material.file.save(original, uploaded_file, save=False)
+    material.save()
+    return material
+
+
+@transaction.atomic
+def case_material_upload(
+    *, actor, case: Application, uploaded_file, matter_material=None, request=None
+) -> CaseMaterial:
+    """Attach a file to a draft (or a case waiting for correction). PDF, JPG or PNG, at most
+    ONETRIP_CASE_UPLOAD_MAX_BYTES (10 MB); a refused file changes nothing."""
+    case = _lock(case)
+    policies.require_applicant_side(actor, case)
+    _require_status(case, CaseStatus.DRAFT, CaseStatus.CORRECTION)
+    material = _store(
+        case, actor=actor, matter_material=matter_material, uploaded_file=uploaded_file
+    )
+    _audit(
+        case,
+        actor=actor,
+        action="material_upload",
+        request=request,
+        material=matter_material.name if matter_material else "",
+        size=material.size,
+        sha256=material.sha256,
+    )
+    return material
+
+
+# --- the life cycle ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_submit(*, actor, case: Application, request=None) -> Application:
+    """Draft → submitted: the whole form must be valid and every required material uploaded
+    (a tolerable one may be left for acceptance to decide)."""
+    case = _lock(case)
+    policies.require_applicant_side(actor, case)
+    _require_status(case, CaseStatus.DRAFT)
+    cleaned, errors = form_clean(case.matter_version.form_schema, case.form_data)
+    if errors:
+        raise DomainError(
+            "cases.form_invalid", _("Some fields need correcting."), detail=errors, status=422
+        )
+    missing = [m for m in materials_missing(case) if not m.is_tolerable]
+    if missing:
+        raise DomainError(
+            "cases.materials_missing",
+            _("Upload these materials first: %(names)s.")
+            % {"names": "、".join(m.name for m in missing)},
+            detail={"materials": [m.name for m in missing]},
+            status=422,
+        )
+    case.form_data = cleaned
+    case.status, case.submitted_at = CaseStatus.SUBMITTED, timezone.now()
+    case.save(update_fields=["form_data", "status", "submitted_at"])
+    _event(case, actor=actor, action="submit", from_status=CaseStatus.DRAFT)
+    _audit(case, actor=actor, action="submit", request=request)
+    _notify(case, _("Your application was submitted"), _("We will tell you when it is accepted."))
+    return case
+
+
+@transaction.atomic
+def case_accept(*, actor, case: Application, note: str = "", request=None) -> Application:
+    """Submitted → accepted (受理). The deadline is the promised_days-th working day after
+    today. Missing tolerable materials are accepted for subjects of grade A or B."""
+    case = _lock(case)
+    policies.require_staff(actor, case, "cases.intake")
+    _require_status(case, CaseStatus.SUBMITTED)
+    missing = materials_missing(case)
+    hard = [m for m in missing if not m.is_tolerable]
+    if hard:
+        raise DomainError(
+            "cases.materials_missing",
+            _("These materials are missing: %(names)s. Request a correction instead.")
+            % {"names": "、".join(m.name for m in hard)},
+            detail={"materials": [m.name for m in hard]},
+            status=422,
+        )
+    today = _today()
+    grade = credit_grade_get(case.subject_type, case.subject_id)
+    if missing and grade not in TOLERATED_GRADES:
+        raise DomainError(
+            "cases.tolerance_not_allowed",
+            _(
+                "The applicant's credit grade is %(grade)s: materials can be accepted as "
+                "missing only for grades A and B. Request a correction instead."
+            )
+            % {"grade": grade},
+            detail={"grade": grade, "materials": [m.name for m in missing]},
+            status=422,
+        )
+    if missing:
+        due = workday_add(today, TOLERATED_SUPPLY_DAYS).date
+        MissingMaterial.objects.bulk_create(
+            MissingMaterial(application=case, matter_material=m, credit_grade=grade, due_on=due)
+            for m in missing
+        )
+    result = workday_add(today, case.matter_version.promised_days)
+    steps = case.steps
+    case.status = CaseStatus.ACCEPTED
+    case.accepted_at, case.accepted_on = timezone.now(), today
+    case.deadline_on, case.deadline_provisional = result.date, result.provisional
+    # An "accept" step in the guide is done by acceptance itself.
+    case.current_step = 1 if steps and steps[0].get("key") == "accept" else 0
+    case.save(
+        update_fields=[
+            "status",
+            "accepted_at",
+            "accepted_on",
+            "deadline_on",
+            "deadline_provisional",
+            "current_step",
+        ]
+    )
+    _event(case, actor=actor, action="accept", from_status=CaseStatus.SUBMITTED, note=note)
+    _audit(
+        case,
+        actor=actor,
+        action="accept",
+        request=request,
+        deadline_on=case.deadline_on.isoformat(),
+        tolerated_missing=[m.name for m in missing],
+        credit_grade=grade if missing else "",
+    )
+    body = _("To be finished by %(date)s.") % {"date": case.deadline_on.isoformat()}
+    if missing:
+        body += " " + _("Please supply by %(date)s: %(names)s.") % {
+            "date": due.isoformat(),
+            "names": "、".join(m.name for m in missing),
+        }
+    _notify(case, _("Your application was accepted"), body)
+    return case
+
+
+def _finish(case) -> None:
+    case.finished_at, case.finished_on = timezone.now(), _today()
+
+
+@transaction.atomic
+def case_not_accept(*, actor, case: Application, reason: str, request=None) -> Application:
+    """Submitted → not accepted, with the reason the applicant reads (不予受理告知)."""
+    case = _lock(case)
+    policies.require_staff(actor, case, "cases.intake")
+    _require_status(case, CaseStatus.SUBMITTED)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("cases.reason_needed", _("Give the reason."), status=422)
+    case.status, case.not_accepted_reason = CaseStatus.NOT_ACCEPTED, reason
+    _finish(case)
+    case.save(update_fields=["status", "not_accepted_reason", "finished_at", "finished_on"])
+    _event(case, actor=actor, action="not_accept", from_status=CaseStatus.SUBMITTED, note=reason)
+    _audit(case, actor=actor, action="not_accept", request=request, reason=reason)
+    _notify(case, _("Your application was not accepted"), reason)
+    return case
+
+
+@transaction.atomic
+def case_correction_request(
+    *, actor, case: Application, materials=(), note: str, request=None
+) -> CaseCorrection:
+    """Ask for everything missing at once (补正告知), once per case. After acceptance the
+    clock stops until the applicant answers."""
+    case = _lock(case)
+    policies.require_staff(actor, case, "cases.intake", "cases.review")
+    _require_status(case, CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW)
+    if CaseCorrection.objects.filter(application=case).exists():
+        raise DomainError(
+            "cases.correction_used",
+            _("A correction was already requested once; everything must be asked at once."),
+            status=409,
+        )
+    note = (note or "").strip()
+    materials = list(materials)
+    if not note:
+        raise DomainError("cases.note_needed", _("Say what must be corrected."), status=422)
+    if any(m.version_id != case.matter_version_id for m in materials):
+        raise DomainError("cases.unknown_material", _("This material is not part of the service."))
+    correction = CaseCorrection.objects.create(
+        application=case, note=note, from_status=case.status, requested_by=actor
+    )
+    correction.materials.set(materials)
+    from_status = case.status
+    case.status = CaseStatus.CORRECTION
+    case.save(update_fields=["status"])
+    _pause_start(case, kind=PauseKind.CORRECTION, reason=note)
+    names = "、".join(m.name for m in materials)
+    _event(case, actor=actor, action="correction_request", from_status=from_status, note=note)
+    _audit(case, actor=actor, action="correction_request", request=request, materials=names)
+    body = note + (" " + _("Materials: %(names)s.") % {"names": names} if names else "")
+    _notify(case, _("Your application needs a correction"), body)
+    return correction
+
+
+@transaction.atomic
+def case_correction_answer(
+    *, actor, case: Application, note: str = "", request=None
+) -> Application:
+    """The applicant has uploaded every requested material (after the request) and resubmits;
+    the case returns where it was, and its deadline moves by the paused working days."""
+    case = _lock(case)
+    policies.require_applicant_side(actor, case)
+    _require_status(case, CaseStatus.CORRECTION)
+    correction = case.correction
+    cleaned, errors = form_clean(case.matter_version.form_schema, case.form_data)
+    if errors:
+        raise DomainError(
+            "cases.form_invalid", _("Some fields need correcting."), detail=errors, status=422
+        )
+    renewed = set(
+        case.materials.filter(uploaded_at__gte=correction.requested_at).values_list(
+            "matter_material_id", flat=True
+        )
+    )
+    outstanding = [m for m in correction.materials.all() if m.pk not in renewed]
+    if outstanding:
+        raise DomainError(
+            "cases.materials_missing",
+            _("Upload these materials first: %(names)s.")
+            % {"names": "、".join(m.name for m in outstanding)},
+            detail={"materials": [m.name for m in outstanding]},
+            status=422,
+        )
+    correction.answered_at, correction.answer_note = timezone.now(), (note or "").strip()
+    correction.save(update_fields=["answered_at", "answer_note"])
+    if actor.pk != case.applicant_id:
+        case.trips += 1  # the applicant came to the counter with the materials
+    case.form_data = cleaned
+    case.status = correction.from_status
+    paused = _pause_end(case)
+    case.save(update_fields=["status", "form_data", "trips", "deadline_on", "deadline_provisional"])
+    _event(
+        case,
+        actor=actor,
+        action="correction_answer",
+        from_status=CaseStatus.CORRECTION,
+        note=correction.answer_note,
+    )
+    _audit(case, actor=actor, action="correction_answer", request=request, paused_days=paused)
+    _notify(case, _("Your corrected application was received"))
+    return case
+
+
+@transaction.atomic
+def case_step_complete(*, actor, case: Application, note: str = "", request=None) -> Application:
+    """Finish the current review step (e.g. review, site inspection); the last step is the
+    decision itself (case_approve / case_deny)."""
+    case = _lock(case)
+    policies.require_staff(actor, case, "cases.review")
+    _require_status(case, CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW)
+    if case.at_decision:
+        raise DomainError(
+            "cases.at_decision", _("All review steps are done: decide now."), status=409
+        )
+    step = case.steps[case.current_step]["name"]
+    from_status = case.status
+    case.current_step += 1
+    case.status = CaseStatus.IN_REVIEW
+    case.save(update_fields=["current_step", "status"])
+    _event(case, actor=actor, action="step_complete", from_status=from_status, note=note, step=step)
+    _audit(case, actor=actor, action="step_complete", request=request, step=step)
+    _notify(case, _("Your application moved on"), _("Step done: %(step)s.") % {"step": step})
+    return case
+
+
+@transaction.atomic
+def case_suspend(*, actor, case: Application, reason: str, request=None) -> Application:
+    """A statutory suspension (hearing, expert assessment...): the clock stops."""
+    case = _lock(case)
+    policies.require_staff(actor, case, "cases.review")
+    _require_status(case, CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("cases.reason_needed", _("Give the reason."), status=422)
+    from_status = case.status
+    case.status = CaseStatus.SUSPENDED
+    case.save(update_fields=["status"])
+    _pause_start(case, kind=PauseKind.SUSPENSION, reason=reason)
+    _event(case, actor=actor, action="suspend", from_status=from_status, note=reason)
+    _audit(case, actor=actor, action="suspend", request=request, reason=reason)
+    _notify(case, _("Your application is suspended"), reason)
+    return case
+
+
+@transaction.atomic
+def case_resume(*, actor, case: Application, request=None) -> Application:
+    case = _lock(case)
+    policies.require_staff(actor, case, "cases.review")
+    _require_status(case, CaseStatus.SUSPENDED)
+    case.status = CaseStatus.IN_REVIEW
+    paused = _pause_end(case)
+    case.save(update_fields=["status", "deadline_on", "deadline_provisional"])
+    _event(case, actor=actor, action="resume", from_status=CaseStatus.SUSPENDED)
+    _audit(case, actor=actor, action="resume", request=request, paused_days=paused)
+    _notify(
+        case,
+        _("Your application is being handled again"),
+        _("To be finished by %(date)s.") % {"date": case.deadline_on.isoformat()},
+    )
+    return case
+
+
+def _licence_issue(*, actor, case):
+    """Approval of a matter with a licence type issues the e-licence (in the same transaction:
+    if signing fails, nothing is approved)."""
+    type_code = case.matter_version.licence_type_code
+    if not type_code:
+        return None
+    from onetrip.licences.services import licence_issue
+
+    return licence_issue(
+        actor=actor,
+        type_code=type_code,
+        holder_type=case.subject_type,
+        holder_id=case.subject_id,
+        holder_name=case.subject_name,
+        fields=dict(case.form_data),
+        department=case.department,
+        source=f"case:{case.number}",
+    )
+
+
+@transaction.atomic
+def case_approve(*, actor, case: Application, note: str = "", request=None) -> Application:
+    """Approve (准予). Every review step must be done and every material accepted as missing
+    supplied; a licence type on the matter issues the e-licence."""
+    case = _lock(case)
+    policies.require_staff(actor, case, "cases.decide")
+    _require_status(case, CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW)
+    if not case.at_decision:
+        raise DomainError(
+            "cases.steps_open",
+            _("Finish the review steps first: %(step)s.") % {"step": case.current_step_name},
+            status=409,
+        )
+    open_missing = list(
+        case.missing_materials.filter(supplied_at__isnull=True).select_related("matter_material")
+    )
+    if open_missing:
+        raise DomainError(
+            "cases.missing_not_supplied",
+            _("Materials accepted as missing are not supplied yet: %(names)s.")
+            % {"names": "、".join(m.matter_material.name for m in open_missing)},
+            status=409,
+        )
+    licence = _licence_issue(actor=actor, case=case)
+    from_status = case.status
+    case.status, case.decision_note = CaseStatus.APPROVED, (note or "").strip()
+    case.current_step = max(len(case.steps) - 1, 0)
+    if licence is not None:
+        case.licence_number = str(getattr(licence, "number", "") or licence)[:100]
+    _finish(case)
+    case.save(
+        update_fields=[
+            "status",
+            "decision_note",
+            "current_step",
+            "licence_number",
+            "finished_at",
+            "finished_on",
+        ]
+    )
+    _event(case, actor=actor, action="approve", from_status=from_status, note=case.decision_note)
+    _audit(case, actor=actor, action="approve", request=request, licence=case.licence_number)
+    _notify(case, _("Your application was approved"), case.decision_note)
+    return case
+
+
+@transaction.atomic
+def case_deny(*, actor, case: Application, reason: str, request=None) -> Application:
+    """Deny (不予许可), with the reason the applicant reads."""
+    case = _lock(case)
+    policies.require_staff(actor, case, "cases.decide")
+    _require_status(case, CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("cases.reason_needed", _("Give the reason."), status=422)
+    from_status = case.status
+    case.status, case.decision_note = CaseStatus.DENIED, reason
+    _finish(case)
+    case.save(update_fields=["status", "decision_note", "finished_at", "finished_on"])
+    _event(case, actor=actor, action="deny", from_status=from_status, note=reason)
+    _audit(case, actor=actor, action="deny", request=request, reason=reason)
+    _notify(case, _("Your application was denied"), reason)
+    return case
+
+
+@transaction.atomic
+def case_result_issue(*, actor, case: Application, request=None) -> Application:
+    """The written result (licence, certificate, decision) is ready to hand over."""
+    case = _lock(case)
+    policies.require_staff(actor, case, "cases.review", "cases.intake")
+    _require_status(case, CaseStatus.APPROVED, CaseStatus.DENIED)
+    from_status = case.status
+    case.status = CaseStatus.RESULT_ISSUED
+    case.save(update_fields=["status"])
+    _event(case, actor=actor, action="result_issue", from_status=from_status)
+    _audit(case, actor=actor, action="result_issue", request=request)
+    _notify(case, _("Your result is ready"))
+    return case
+
+
+@transaction.atomic
+def case_deliver(
+    *, actor, case: Application, method: str, tracking_number: str = "", request=None
+) -> Application:
+    """Hand the result over: collected at the window (one more trip), posted (tracking number
+    required) or electronic only."""
+    case = _lock(case)
+    policies.require_staff(actor, case, "cases.intake", "cases.review")
+    _require_status(case, CaseStatus.RESULT_ISSUED)
+    if method not in DeliveryMethod.values:
+        raise DomainError(
+            "cases.invalid_delivery", _("Choose how the result is delivered."), status=422
+        )
+    tracking_number = (tracking_number or "").strip()
+    if method == DeliveryMethod.POSTED and not tracking_number:
+        raise DomainError(
+            "cases.tracking_needed", _("Enter the tracking number of the parcel."), status=422
+        )
+    case.status, case.delivery_method = CaseStatus.DELIVERED, method
+    case.tracking_number = tracking_number[:50] if method == DeliveryMethod.POSTED else ""
+    case.delivered_at = timezone.now()
+    if method == DeliveryMethod.COLLECTED:
+        case.trips += 1
+    case.save(
+        update_fields=["status", "delivery_method", "tracking_number", "delivered_at", "trips"]
+    )
+    _event(
+        case,
+        actor=actor,
+        action="deliver",
+        from_status=CaseStatus.RESULT_ISSUED,
+        note=case.tracking_number,
+    )
+    _audit(
+        case,
+        actor=actor,
+        action="deliver",
+        request=request,
+        method=method,
+        tracking_number=case.tracking_number,
+    )
+    body = (
+        _("Posted, tracking number %(n)s.") % {"n": case.tracking_number}
+        if method == DeliveryMethod.POSTED
+        else ""
+    )
+    _notify(case, _("Your result was delivered"), body)
+    return case
+
+
+@transaction.atomic
+def case_missing_supply(
+    *, actor, case: Application, missing: MissingMaterial, uploaded_file, request=None
+) -> MissingMaterial:
+    """Supply a material accepted as missing (容缺后补)."""
+    case = _lock(case)
+    policies.require_applicant_side(actor, case)
+    if missing.application_id != case.pk:
+        raise policies.not_found(case.number)
+    if missing.supplied_at is not None:
+        raise DomainError(
+            "cases.already_supplied", _("This material was already supplied."), status=409
+        )
+    if case.status in (CaseStatus.DRAFT, CaseStatus.SUBMITTED, *_closed()):
+        raise _status_error(case)
+    stored = _store(
+        case, actor=actor, matter_material=missing.matter_material, uploaded_file=uploaded_file
+    )
+    missing.supplied_at, missing.supplied_file = timezone.now(), stored
+    missing.save(update_fields=["supplied_at", "supplied_file"])
+    _event(
+        case,
+        actor=actor,
+        action="missing_supply",
+        from_status=case.status,
+        note=missing.matter_material.name,
+    )
+    _audit(
+        case,
+        actor=actor,
+        action="missing_supply",
+        request=request,
+        material=missing.matter_material.name,
+        sha256=stored.sha256,
+    )
+    return missing
+
+
+def _closed():
+    return (
+        CaseStatus.NOT_ACCEPTED,
+        CaseStatus.DENIED,
+        CaseStatus.DELIVERED,
+        CaseStatus.RATED,
+    )

@@ -1,0 +1,176 @@
+"""Fixtures for the cases tests: two departments, their staff, a published matter with review
+steps, form fields and materials, a citizen, and PDF/PNG uploads."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+GUIDE = {
+    "name": "食品经营许可",
+    "matter_type": "licensing",
+    "applicant_kind": "both",
+    "legal_days": 20,
+    "promised_days": 5,
+    "max_trips": 0,
+    "online": True,
+    "mobile_ready": True,
+    "counter": True,
+    "required_level": "L2",
+    "steps": [
+        {"key": "accept", "name": "受理"},
+        {"key": "review", "name": "审查"},
+        {"key": "inspection", "name": "现场核查"},
+        {"key": "decision", "name": "决定"},
+    ],
+    "form_schema": [
+        {"name": "business_name", "label": "名称", "type": "text", "required": True},
+        {"name": "capital", "label": "资金数额（万元）", "type": "number", "required": True},
+        {"name": "opening_on", "label": "开业日期", "type": "date", "required": False},
+        {
+            "name": "kind",
+            "label": "组成形式",
+            "type": "choice",
+            "required": True,
+            "choices": ["个人经营", "家庭经营"],
+        },
+        {"name": "owner_id", "label": "经营者身份证号码", "type": "id_number", "required": True},
+        {"name": "phone", "label": "联系电话", "type": "phone", "required": True},
+    ],
+    "materials": [
+        {
+            "name": "身份证件",
+            "form": "original",
+            "source": "registry",
+            "source_ref": "POP-BASE.id_number",
+        },
+        {"name": "申请书", "form": "electronic", "is_required": True},
+        {"name": "经营场所使用证明", "form": "copy", "is_required": True, "is_tolerable": True},
+    ],
+}
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def market(department_factory):
+    return department_factory(code="HY-SCJG", name="县市场监管局")
+
+
+@pytest.fixture
+def health(department_factory):
+    return department_factory(code="HY-WJJ", name="县卫生健康局")
+
+
+@pytest.fixture
+def clerk(staff_factory, market):
+    return staff_factory(department="县市场监管局", roles=("window_clerk",)).user
+
+
+@pytest.fixture
+def reviewer(staff_factory, market):
+    return staff_factory(department="县市场监管局", roles=("reviewer",)).user
+
+
+@pytest.fixture
+def head(staff_factory, market):
+    return staff_factory(department="县市场监管局", roles=("department_head",)).user
+
+
+@pytest.fixture
+def other_reviewer(staff_factory, health):
+    return staff_factory(department="县卫生健康局", roles=("reviewer", "window_clerk")).user
+
+
+@pytest.fixture
+def supervisor(staff_factory):
+    return staff_factory(department="县政务数据办", roles=("supervisor",)).user
+
+
+@pytest.fixture
+def publish(reviewer, supervisor):
+    """Publish a guide (GUIDE with changes) for the market department; returns the version."""
+    from onetrip.catalogue import services as catalogue
+
+    counter = iter(range(1, 1000))
+
+    def make(**changes):
+        guide = {**GUIDE, **changes}
+        draft = catalogue.matter_draft_create(
+            actor=reviewer,
+            code=f"330424-SCJGJ-T{next(counter):02d}",
+            department=reviewer.staff.department,
+            guide=guide,
+        )
+        return catalogue.matter_version_publish(actor=supervisor, version=draft)
+
+    return make
+
+
+@pytest.fixture
+def version(publish):
+    return publish()
+
+
+@pytest.fixture
+def citizen(person_factory):
+    return person_factory(name="李四", level="L2", phone="13800001111")
+
+
+@pytest.fixture
+def valid_form(citizen):
+    return {
+        "business_name": "海盐李四小吃店",
+        "capital": "3.5",
+        "opening_on": "2026-05-01",
+        "kind": "个人经营",
+        "owner_id": citizen.person.id_number,
+        "phone": "13800001111",
+    }
+
+
+def pdf(name="scan.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def png(name="photo.png"):
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def material_named(version, name):
+    return version.materials.get(name=name)
+
+
+@pytest.fixture
+def submitted(version, citizen, valid_form):
+    """A case with a valid form and every material uploaded, submitted online."""
+    from onetrip.cases import services
+
+    case = services.case_create(actor=citizen, version=version)
+    services.case_form_save(actor=citizen, case=case, data=valid_form)
+    for name in ("申请书", "经营场所使用证明"):
+        services.case_material_upload(
+            actor=citizen,
+            case=case,
+            uploaded_file=pdf(),
+            matter_material=material_named(version, name),
+        )
+    return services.case_submit(actor=citizen, case=case)
+
+
+@pytest.fixture
+def on_day(monkeypatch):
+    """Make the services' today a given date."""
+    from onetrip.cases import services
+
+    def set_day(day: datetime.date):
+        monkeypatch.setattr(services, "_today", lambda: day)
+
+    return set_day

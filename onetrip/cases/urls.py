@@ -1,0 +1,17 @@
+"""Portal pages of applications, mounted at /applications/ (namespace "cases")."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.my_applications, name="mine"),
+    path("messages/", views.my_messages, name="messages"),
+    path("start/<str:code>/", views.start, name="start"),
+    path("<str:number>/", views.detail, name="detail"),
+    path("<str:number>/form/", views.fill_form, name="form"),
+    path("<str:number>/upload/", views.upload, name="upload"),
+    path("<str:number>/submit/", views.submit, name="submit"),
+    path("<str:number>/files/<uuid:public_id>/", views.material_file, name="file"),
+]

@@ -1,0 +1,494 @@
+"""Pages for applications: the portal side (/applications/, phone first) and the workbench
+side (/workbench/cases/). Views parse the request, call selectors and services, and render;
+a refused action re-renders the page with the reason and a 4xx status, keeping what was saved."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from onetrip.accounts import policies as account_policies
+from onetrip.accounts import selectors as account_selectors
+from onetrip.catalogue.models import MaterialSource
+from onetrip.catalogue.selectors import matter_get_public
+from onetrip.core.errors import DomainError, NotFound
+from onetrip.credit.selectors import credit_grade_get
+from onetrip.notify import selectors as notify_selectors
+from onetrip.notify import services as notify_services
+
+from . import selectors, services
+from .models import CaseStatus, Channel, DeliveryMethod, MissingMaterial
+
+INPUT_TYPES = {
+    "text": ("text", ""),
+    "number": ("text", "decimal"),
+    "date": ("date", ""),
+    "id_number": ("text", "text"),
+    "phone": ("tel", "tel"),
+    "uscc": ("text", "text"),
+}
+
+
+def form_fields(schema, values: dict, errors: dict) -> list[dict]:
+    """The matter's form schema as a list the templates render (one input per field)."""
+    fields = []
+    for field in schema or []:
+        input_type, inputmode = INPUT_TYPES.get(field.get("type"), ("text", ""))
+        fields.append(
+            {
+                **field,
+                "input_type": input_type,
+                "inputmode": inputmode,
+                "value": values.get(field["name"], ""),
+                "error": errors.get(field["name"], ""),
+            }
+        )
+    return fields
+
+
+def _get_case(request, number: str, purpose: str):
+    try:
+        return selectors.case_get(
+            user=request.user, number=number, purpose=purpose, request=request
+        )
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+def _material_rows(case):
+    """The guide's materials with this case's uploads, for the materials section."""
+    uploads = list(selectors.materials_of(case))
+    missing = {
+        m.matter_material_id: m for m in case.missing_materials.select_related("matter_material")
+    }
+    rows = []
+    for material in case.matter_version.materials.all():
+        rows.append(
+            {
+                "material": material,
+                "pulled": material.source != MaterialSource.NONE,
+                "files": [u for u in uploads if u.matter_material_id == material.pk],
+                "missing": missing.get(material.pk),
+            }
+        )
+    return rows
+
+
+def case_context(request, case, **extra) -> dict:
+    correction = getattr(case, "correction", None)  # the reverse one-to-one may not exist
+    return {
+        "case": case,
+        "version": case.matter_version,
+        "colour": selectors.case_colour(case),
+        "fields": form_fields(case.matter_version.form_schema, case.form_data, {}),
+        "material_rows": _material_rows(case),
+        "events": case.events.select_related("actor").all(),
+        "correction": correction,
+        "upload_limit_mb": services.upload_max_bytes() // (1024 * 1024),
+        **extra,
+    }
+
+
+def _refused(request, template: str, case, error: DomainError, **extra):
+    case.refresh_from_db()
+    return render(
+        request,
+        template,
+        case_context(request, case, error=error, **extra),
+        status=error.status,
+    )
+
+
+# --- portal --------------------------------------------------------------------------------
+
+
+@login_required
+def my_applications(request):
+    cases = list(selectors.case_list_for_applicant(user=request.user)[:100])
+    return render(request, "cases/my_list.html", {"cases": cases})
+
+
+@login_required
+def my_messages(request):
+    notifications = list(notify_selectors.notification_list(user=request.user))
+    notify_services.notifications_mark_read(user=request.user)
+    return render(request, "cases/messages.html", {"notifications": notifications})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request, code: str):
+    try:
+        version = matter_get_public(code=code)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    person = account_selectors.person_for_user(user=request.user)
+    representations = (
+        list(account_selectors.representations_for_person(person=person)) if person else []
+    )
+    error = None
+    if request.method == "POST":
+        channel = Channel.MOBILE if request.POST.get("channel") == "mobile" else Channel.ONLINE
+        try:
+            case = services.case_create(
+                actor=request.user,
+                version=version,
+                channel=channel,
+                uscc=request.POST.get("uscc", ""),
+                request=request,
+            )
+        except DomainError as refused:
+            error = refused
+        else:
+            return redirect("cases:form", number=case.number)
+    return render(
+        request,
+        "cases/start.html",
+        {"version": version, "representations": representations, "error": error},
+        status=error.status if error else 200,
+    )
+
+
+@login_required
+def detail(request, number: str):
+    case = _get_case(request, number, "portal case page")
+    if request.user.user_type == "staff":
+        return redirect("casework:detail", number=number)
+    return render(request, "cases/detail.html", case_context(request, case))
+
+
+def _form_page(request, number: str, template: str, purpose: str, next_view: str):
+    case = _get_case(request, number, purpose)
+    values, errors, status, error = case.form_data, {}, 200, None
+    if request.method == "POST":
+        values = {
+            f["name"]: request.POST.get(f["name"], "") for f in case.matter_version.form_schema
+        }
+        try:
+            services.case_form_save(actor=request.user, case=case, data=values, request=request)
+        except DomainError as refused:
+            error, status = refused, refused.status
+            errors = refused.detail if isinstance(refused.detail, dict) else {}
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(next_view, number=case.number)
+    return render(
+        request,
+        template,
+        {
+            "case": case,
+            "version": case.matter_version,
+            "fields": form_fields(case.matter_version.form_schema, values, errors),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fill_form(request, number: str):
+    return _form_page(request, number, "cases/form.html", "portal form", "cases:detail")
+
+
+def _upload_or_refuse(request, case, template):
+    material = None
+    material_id = request.POST.get("material", "")
+    if material_id.isdigit():
+        material = case.matter_version.materials.filter(pk=int(material_id)).first()
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        return DomainError("cases.upload_missing", _("Choose a file to upload."), status=400)
+    missing_id = request.POST.get("missing", "")
+    try:
+        if missing_id.isdigit():
+            missing = MissingMaterial.objects.filter(application=case, pk=int(missing_id)).first()
+            if missing is None:
+                raise Http404
+            services.case_missing_supply(
+                actor=request.user,
+                case=case,
+                missing=missing,
+                uploaded_file=uploaded,
+                request=request,
+            )
+        else:
+            services.case_material_upload(
+                actor=request.user,
+                case=case,
+                uploaded_file=uploaded,
+                matter_material=material,
+                request=request,
+            )
+    except DomainError as refused:
+        return refused
+    return None
+
+
+@login_required
+@require_POST
+def upload(request, number: str):
+    case = _get_case(request, number, "portal upload")
+    refused = _upload_or_refuse(request, case, "cases/detail.html")
+    if refused:
+        return _refused(request, "cases/detail.html", case, refused)
+    messages.success(request, _("The file was uploaded."))
+    return redirect("cases:detail", number=number)
+
+
+@login_required
+@require_POST
+def submit(request, number: str):
+    case = _get_case(request, number, "portal submit")
+    try:
+        if case.status == CaseStatus.CORRECTION:
+            services.case_correction_answer(
+                actor=request.user,
+                case=case,
+                note=request.POST.get("note", ""),
+                request=request,
+            )
+        else:
+            services.case_submit(actor=request.user, case=case, request=request)
+    except DomainError as refused:
+        return _refused(request, "cases/detail.html", case, refused)
+    messages.success(request, _("Your application was submitted."))
+    return redirect("cases:detail", number=number)
+
+
+@login_required
+def material_file(request, number: str, public_id):
+    """An uploaded file, only to those who may see the case (never from the web root)."""
+    case = _get_case(request, number, "material download")
+    try:
+        material = selectors.material_get(case=case, public_id=public_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    response = FileResponse(
+        material.file.open("rb"),
+        content_type=material.content_type,
+        as_attachment=material.content_type == "application/pdf",
+        filename=material.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- workbench -----------------------------------------------------------------------------
+
+
+def staff_required(view):
+    """Signed-in staff only (like workbench.decorators, which this layer may not import)."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if request.user.user_type != "staff":
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _can(request, permission: str) -> bool:
+    return account_policies.has_permission(request.user, permission)
+
+
+def _wb(request, template, context, status=200):
+    context = {
+        "staff": account_selectors.staff_for_user(user=request.user),
+        "can_intake": _can(request, "cases.intake"),
+        "can_review": _can(request, "cases.review"),
+        "can_decide": _can(request, "cases.decide"),
+        "can_supervise": _can(request, "supervision.view"),
+        "can_verify": _can(request, "accounts.verify_in_person"),
+        "can_grant": _can(request, "accounts.grant_department"),
+        **context,
+    }
+    return render(request, template, context, status=status)
+
+
+@staff_required
+def wb_list(request):
+    status = request.GET.get("status", "")
+    if status not in CaseStatus.values:
+        status = ""
+    cases = list(selectors.case_list_for_staff(user=request.user, status=status)[:200])
+    return _wb(
+        request,
+        "cases/wb_list.html",
+        {"cases": cases, "status": status, "statuses": CaseStatus.choices},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def wb_intake(request):
+    if not _can(request, "cases.intake"):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    error, person, status = None, None, 200
+    id_number = request.POST.get("id_number", "").strip()
+    matter_code = request.POST.get("matter_code", "").strip()
+    if request.method == "POST":
+        person = account_selectors.person_find_by_id_number(
+            actor=request.user, id_number=id_number, purpose="counter intake", request=request
+        )
+        try:
+            if person is None:
+                raise DomainError(
+                    "cases.applicant_not_found",
+                    _("No registered person has this ID number. They can register first."),
+                    status=404,
+                )
+            version = matter_get_public(code=matter_code)
+            case = services.case_create(
+                actor=request.user,
+                version=version,
+                channel=Channel.COUNTER,
+                applicant=person.user,
+                uscc=request.POST.get("uscc", ""),
+                request=request,
+            )
+        except DomainError as refused:
+            error, status = refused, refused.status
+        else:
+            return redirect("casework:form", number=case.number)
+    queue = list(selectors.case_list_for_intake(user=request.user)[:200])
+    return _wb(
+        request,
+        "cases/wb_intake.html",
+        {"queue": queue, "error": error, "id_number": id_number, "matter_code": matter_code},
+        status=status,
+    )
+
+
+@staff_required
+def wb_supervision(request):
+    try:
+        cases, today, cutoff = selectors.case_list_for_supervision(
+            user=request.user, request=request
+        )
+    except DomainError as refused:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied from refused
+    return _wb(
+        request, "cases/wb_supervision.html", {"cases": cases, "today": today, "cutoff": cutoff}
+    )
+
+
+def _wb_detail_context(request, case, **extra):
+    context = case_context(request, case, **extra)
+    if case.status == CaseStatus.SUBMITTED:
+        context["credit_grade"] = credit_grade_get(case.subject_type, case.subject_id)
+        context["missing_now"] = services.materials_missing(case)
+    context["delivery_methods"] = DeliveryMethod.choices
+    return context
+
+
+@staff_required
+def wb_detail(request, number: str):
+    case = _get_case(request, number, "workbench case page")
+    return _wb(request, "cases/wb_detail.html", _wb_detail_context(request, case))
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def wb_form(request, number: str):
+    return _form_page(request, number, "cases/wb_form.html", "workbench form", "casework:detail")
+
+
+ACTIONS = {
+    "accept": lambda r, c: services.case_accept(
+        actor=r.user, case=c, note=r.POST.get("note", ""), request=r
+    ),
+    "not-accept": lambda r, c: services.case_not_accept(
+        actor=r.user, case=c, reason=r.POST.get("reason", ""), request=r
+    ),
+    "correction": lambda r, c: services.case_correction_request(
+        actor=r.user,
+        case=c,
+        note=r.POST.get("note", ""),
+        request=r,
+        materials=c.matter_version.materials.filter(
+            pk__in=[int(x) for x in r.POST.getlist("materials") if x.isdigit()]
+        ),
+    ),
+    "step": lambda r, c: services.case_step_complete(
+        actor=r.user, case=c, note=r.POST.get("note", ""), request=r
+    ),
+    "approve": lambda r, c: services.case_approve(
+        actor=r.user, case=c, note=r.POST.get("note", ""), request=r
+    ),
+    "deny": lambda r, c: services.case_deny(
+        actor=r.user, case=c, reason=r.POST.get("reason", ""), request=r
+    ),
+    "suspend": lambda r, c: services.case_suspend(
+        actor=r.user, case=c, reason=r.POST.get("reason", ""), request=r
+    ),
+    "resume": lambda r, c: services.case_resume(actor=r.user, case=c, request=r),
+    "issue": lambda r, c: services.case_result_issue(actor=r.user, case=c, request=r),
+    "deliver": lambda r, c: services.case_deliver(
+        actor=r.user,
+        case=c,
+        method=r.POST.get("method", ""),
+        tracking_number=r.POST.get("tracking_number", ""),
+        request=r,
+    ),
+    "submit": lambda r, c: (
+        services.case_correction_answer(actor=r.user, case=c, request=r)
+        if c.status == CaseStatus.CORRECTION
+        else services.case_submit(actor=r.user, case=c, request=r)
+    ),
+}
+DONE = {
+    "accept": gettext_lazy("Accepted."),
+    "not-accept": gettext_lazy("Marked as not accepted."),
+    "correction": gettext_lazy("Correction requested."),
+    "step": gettext_lazy("Step done."),
+    "approve": gettext_lazy("Approved."),
+    "deny": gettext_lazy("Denied."),
+    "suspend": gettext_lazy("Suspended."),
+    "resume": gettext_lazy("Resumed."),
+    "issue": gettext_lazy("Result issued."),
+    "deliver": gettext_lazy("Delivered."),
+    "submit": gettext_lazy("Submitted."),
+    "upload": gettext_lazy("The file was uploaded."),
+}
+
+
+@staff_required
+@require_POST
+def wb_action(request, number: str, action: str):
+    case = _get_case(request, number, f"workbench {action}")
+    if action == "upload":
+        refused = _upload_or_refuse(request, case, "cases/wb_detail.html")
+    elif action in ACTIONS:
+        try:
+            ACTIONS[action](request, case)
+            refused = None
+        except DomainError as error:
+            refused = error
+    else:
+        raise Http404
+    if refused is not None:
+        case.refresh_from_db()
+        return _wb(
+            request,
+            "cases/wb_detail.html",
+            _wb_detail_context(request, case, error=refused),
+            status=refused.status,
+        )
+    messages.success(request, DONE[action])
+    return redirect("casework:detail", number=number)

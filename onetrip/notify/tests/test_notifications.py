@@ -1,0 +1,32 @@
+import time
+
+import pytest
+
+from onetrip.notify.selectors import notification_list, notification_unread_count
+from onetrip.notify.services import notification_send, notifications_mark_read
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_notification_is_stored_and_sent_by_sms(person_factory, sms_outbox):
+    user = person_factory(phone="13900002222")
+    other = person_factory(phone="13900003333")
+    notification_send(
+        user=user,
+        title="您的申请已受理",
+        body="承诺于 2026-10-08 前办结。",
+        link="/applications/x/",
+    )
+    assert [n.title for n in notification_list(user=user)] == ["您的申请已受理"]
+    assert list(notification_list(user=other)) == []
+    assert notification_unread_count(user=user) == 1
+    notifications_mark_read(user=user)
+    assert notification_unread_count(user=user) == 0
+    wait_for_sms_text = None
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and wait_for_sms_text is None:
+        for message in list(sms_outbox):
+            if message.phone == "13900002222":
+                wait_for_sms_text = message.text
+        time.sleep(0.05)
+    assert wait_for_sms_text == "您的申请已受理 承诺于 2026-10-08 前办结。"
