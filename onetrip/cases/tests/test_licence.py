@@ -1,0 +1,76 @@
+"""Approval of a matter with a licence type issues the e-licence through licences.services."""
+
+import pytest
+
+from onetrip.cases import services
+from onetrip.core.errors import DomainError
+
+from .conftest import material_named, pdf
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def uscc(first17: str) -> str:
+    from onetrip.accounts.validators import uscc_check_char
+
+    return first17 + uscc_check_char(first17)
+
+
+@pytest.fixture
+def licence_type(market):
+    from onetrip.licences.services import licence_type_save
+
+    return licence_type_save(
+        actor="cli:test",
+        code="SPJY",
+        name="食品经营许可证",
+        identifier_code="11100000000000000A002",
+        department=market,
+        issuer_code=uscc("11330424002500001"),
+        fields_schema=[{"name": "business_name", "label": "名称"}],
+        validity_months=60,
+    )
+
+
+def _approved_ready(publish, citizen, valid_form, clerk, reviewer):
+    version = publish(licence_type_code="SPJY")
+    case = services.case_create(actor=citizen, version=version)
+    services.case_form_save(actor=citizen, case=case, data=valid_form)
+    for name in ("申请书", "经营场所使用证明"):
+        services.case_material_upload(
+            actor=citizen,
+            case=case,
+            uploaded_file=pdf(),
+            matter_material=material_named(version, name),
+        )
+    services.case_submit(actor=citizen, case=case)
+    case = services.case_accept(actor=clerk, case=case)
+    for _step in range(2):
+        case = services.case_step_complete(actor=reviewer, case=case)
+    return case
+
+
+def test_approval_issues_the_licence(
+    publish, citizen, valid_form, clerk, reviewer, market, licence_type
+):
+    from onetrip.licences.models import Licence
+    from onetrip.signing.services import signing_key_create
+
+    signing_key_create(actor="cli:test", department=market)
+    case = _approved_ready(publish, citizen, valid_form, clerk, reviewer)
+    case = services.case_approve(actor=reviewer, case=case)
+    licence = Licence.objects.get(source=f"case:{case.number}")
+    assert case.licence_number == licence.number
+    assert licence.holder_id == citizen.person.id_number and licence.holder_name == "李四"
+    assert licence.fields == {"business_name": "海盐李四小吃店"}
+
+
+def test_no_signing_key_means_no_approval(
+    publish, citizen, valid_form, clerk, reviewer, licence_type
+):
+    case = _approved_ready(publish, citizen, valid_form, clerk, reviewer)
+    with pytest.raises(DomainError) as refused:
+        services.case_approve(actor=reviewer, case=case)
+    assert refused.value.code == "licences.no_signing_key"
+    case.refresh_from_db()
+    assert case.status == "in_review" and case.licence_number == ""
