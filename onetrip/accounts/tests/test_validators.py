@@ -181,8 +181,8 @@ def test_the_uscc_endpoint_answers_valid_or_why_not(client):
     bad = client.get("/api/v1/validate/uscc/91350211M00013FA1N")
     assert bad.status_code == 200
     assert bad.json()["valid"] is False and bad.json()["code"] == "checksum"
-    # The answer is in the user's language; the code is stable.
-    english = client.get(
-        "/api/v1/validate/uscc/91350211M00013FA1N", HTTP_ACCEPT_LANGUAGE="en"
-    ).json()
+    assert bad.json()["reason"] == "校验码不正确。"
+    # The answer is in the caller's chosen language (Chinese unless switched); the code is stable.
+    client.cookies["django_language"] = "en"
+    english = client.get("/api/v1/validate/uscc/91350211M00013FA1N").json()
     assert english["reason"] == "The check character does not match."
