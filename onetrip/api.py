@@ -72,11 +72,13 @@ def on_not_found(request, exc):
 
 def _mount_routers() -> None:
     from onetrip.accounts.api import router as accounts_router
+    from onetrip.bundles.api import router as bundles_router
     from onetrip.cases.api import router as cases_router
     from onetrip.catalogue.api import router as catalogue_router
     from onetrip.identity.api import router as identity_router
     from onetrip.licences.api import router as licences_router
     from onetrip.signing.api import router as signing_router
+    from onetrip.statistics.api import router as statistics_router
     from onetrip.workdays.api import router as workdays_router
 
     api.add_router("/", accounts_router)
@@ -86,6 +88,8 @@ def _mount_routers() -> None:
     api.add_router("/", signing_router)
     api.add_router("/", licences_router)
     api.add_router("/", cases_router)
+    api.add_router("/", statistics_router)
+    api.add_router("/", bundles_router)
 
 
 _mount_routers()

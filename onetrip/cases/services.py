@@ -524,6 +524,7 @@ def case_not_accept(*, actor, case: Application, reason: str, request=None) -> A
     _event(case, actor=actor, action="not_accept", from_status=CaseStatus.SUBMITTED, note=reason)
     _audit(case, actor=actor, action="not_accept", request=request, reason=reason)
     _notify(case, _("Your application was not accepted"), reason)
+    _bundle_decided(actor=actor, case=case)
     return case
 
 
@@ -715,7 +716,7 @@ def case_approve(*, actor, case: Application, note: str = "", request=None) -> A
             % {"names": "、".join(m.matter_material.name for m in open_missing)},
             status=409,
         )
-    licence = _licence_issue(actor=actor, case=case)
+    licence = None if licence_held(case) else _licence_issue(actor=actor, case=case)
     from_status = case.status
     case.status, case.decision_note = CaseStatus.APPROVED, (note or "").strip()
     case.current_step = max(len(case.steps) - 1, 0)
@@ -735,6 +736,7 @@ def case_approve(*, actor, case: Application, note: str = "", request=None) -> A
     _event(case, actor=actor, action="approve", from_status=from_status, note=case.decision_note)
     _audit(case, actor=actor, action="approve", request=request, licence=case.licence_number)
     _notify(case, _("Your application was approved"), case.decision_note)
+    _bundle_decided(actor=actor, case=case)
     return case
 
 
@@ -754,6 +756,7 @@ def case_deny(*, actor, case: Application, reason: str, request=None) -> Applica
     _event(case, actor=actor, action="deny", from_status=from_status, note=reason)
     _audit(case, actor=actor, action="deny", request=request, reason=reason)
     _notify(case, _("Your application was denied"), reason)
+    _bundle_decided(actor=actor, case=case)
     return case
 
 
@@ -763,6 +766,12 @@ def case_result_issue(*, actor, case: Application, request=None) -> Application:
     case = _lock(case)
     policies.require_staff(actor, case, "cases.review", "cases.intake")
     _require_status(case, CaseStatus.APPROVED, CaseStatus.DENIED)
+    if case.status == CaseStatus.APPROVED and licence_held(case):
+        raise DomainError(
+            "cases.licence_held",
+            _("The e-licence is issued together with the other parts of the bundle."),
+            status=409,
+        )
     from_status = case.status
     case.status = CaseStatus.RESULT_ISSUED
     case.save(update_fields=["status"])
@@ -867,3 +876,75 @@ def _closed():
         CaseStatus.DELIVERED,
         CaseStatus.RATED,
     )
+
+
+# --- life-event bundles: joint licensing (证照联办) -------------------------------------------
+# The bundles app (a higher layer) registers a hook here when it starts; cases never imports it.
+# A hook answers `licence_held(case) -> bool` (the case is part of a joint bundle whose results
+# are not issued yet: its e-licence waits) and `case_decided(*, actor, case)` (called in the
+# deciding transaction after approval, denial or non-acceptance of a bundled case; the bundle
+# issues every held licence at once when all its parts are decided).
+_bundle_hooks: list = []
+
+
+def bundle_hook_register(hook) -> None:
+    if hook not in _bundle_hooks:
+        _bundle_hooks.append(hook)
+
+
+def licence_held(case: Application) -> bool:
+    """Whether this case's e-licence is held back for joint licensing."""
+    return bool(case.bundle_ref) and any(hook.licence_held(case) for hook in _bundle_hooks)
+
+
+def _bundle_decided(*, actor, case: Application) -> None:
+    if case.bundle_ref:
+        for hook in _bundle_hooks:
+            hook.case_decided(actor=actor, case=case)
+        case.refresh_from_db(fields=["licence_number"])  # a joint issue may have set it
+
+
+def upload_check(uploaded_file) -> tuple[str, str]:
+    """The upload rules of cases (type by name and content, size): (content type, sha256)."""
+    return _check_upload(uploaded_file)
+
+
+@transaction.atomic
+def case_licence_issue_held(*, actor, case: Application, request=None) -> Application:
+    """Issue the e-licence of an approved case whose licence was held for joint licensing.
+    Called by the bundle for all its approved parts in one transaction; idempotent."""
+    case = _lock(case)
+    _require_status(case, CaseStatus.APPROVED)
+    if case.licence_number:
+        return case
+    licence = _licence_issue(actor=actor, case=case)
+    if licence is None:
+        return case
+    case.licence_number = str(getattr(licence, "number", "") or licence)[:100]
+    case.save(update_fields=["licence_number"])
+    _event(case, actor=actor, action="licence_issue", from_status=case.status)
+    _audit(case, actor=actor, action="licence_issue", request=request, licence=case.licence_number)
+    _notify(case, _("Your e-licence was issued"))
+    return case
+
+
+# Statuses a case can be rated in (好差评: every finished service can be rated, good or bad):
+# delivered results, and applications that were not accepted. A denial is rated once its
+# decision is delivered (denied → result issued → delivered).
+RATEABLE_STATUSES = (CaseStatus.DELIVERED, CaseStatus.NOT_ACCEPTED)
+
+
+@transaction.atomic
+def case_mark_rated(*, actor, case: Application, level: int, request=None) -> Application:
+    """Delivered or not accepted → rated. Called by ratings.services.rating_submit inside its
+    transaction (the rating row itself lives in the ratings app); only the applicant rates."""
+    case = _lock(case)
+    if not (getattr(actor, "is_authenticated", False) and case.applicant_id == actor.pk):
+        raise policies.not_found(case.number)
+    _require_status(case, *RATEABLE_STATUSES)
+    from_status = case.status
+    case.status = CaseStatus.RATED
+    case.save(update_fields=["status"])
+    _event(case, actor=actor, action="rate", from_status=from_status, note=str(level))
+    _audit(case, actor=actor, action="rate", request=request, level=level)
+    return case

@@ -64,9 +64,13 @@ INSTALLED_APPS = [
     "onetrip.catalogue",
     "onetrip.credit",
     "onetrip.cases",
+    "onetrip.ratings",
+    "onetrip.statistics",
+    "onetrip.bundles",
     "onetrip.portal",
     "onetrip.workbench",
     "onetrip.demo",
+    "onetrip.gen",
 ]
 
 MIDDLEWARE = [

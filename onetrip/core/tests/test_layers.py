@@ -42,8 +42,23 @@ BELOW = {
         "licences",
         "credit",
     },
+    "bundles": {
+        "core",
+        "regions",
+        "departments",
+        "registries",
+        "accounts",
+        "identity",
+        "notify",
+        "workdays",
+        "signing",
+        "catalogue",
+        "licences",
+        "credit",
+        "cases",
+    },
 }
-CHANNELS = {"portal", "workbench", "demo"}  # demo: the demo county loader, on top
+CHANNELS = {"portal", "workbench", "demo", "gen"}  # demo, gen: data loaders, on top
 
 
 def imported_apps(path: Path) -> set[str]:

@@ -1,0 +1,87 @@
+"""Reads of bundles, scoped to the caller (policies.py); reads are audited (a bundle holds the
+applicant's personal data)."""
+
+from django.db.models import Prefetch, Q
+
+from onetrip.accounts.selectors import department_ids_visible_to, staff_for_user
+from onetrip.cases.models import Application
+from onetrip.core import audit
+
+from . import policies
+from .models import BundleApplication, BundlePart
+from .status import bundle_status_of
+
+PARTS = Prefetch(
+    "parts",
+    queryset=BundlePart.objects.select_related(
+        "application",
+        "application__department",
+        "application__matter_version",
+        "application__matter_version__matter",
+    ).order_by("position", "id"),
+)
+
+
+def with_status(bundles):
+    """Give each bundle (parts prefetched) its rolled-up `status`."""
+    for bundle in bundles:
+        bundle.status = bundle_status_of(p.application.status for p in bundle.parts.all())
+    return bundles
+
+
+def bundle_list_for_applicant(*, user):
+    bundles = list(
+        BundleApplication.objects.filter(applicant=user)
+        .select_related("life_event")
+        .prefetch_related(PARTS)
+        .order_by("-created_at", "-id")[:100]
+    )
+    return with_status(bundles)
+
+
+def bundle_list_for_staff(*, user, request=None):
+    """Submitted bundles with at least one part the staff member may see."""
+    staff = staff_for_user(user=user)
+    if staff is None:
+        return []
+    visible = department_ids_visible_to(staff=staff)
+    parts = Application.objects.exclude(bundle_ref="")
+    if visible is not None:
+        parts = parts.filter(Q(department_id__in=visible) | Q(intake_clerk=user))
+    bundles = list(
+        BundleApplication.objects.filter(parts__application__in=parts)
+        .distinct()
+        .select_related("life_event", "applicant")
+        .prefetch_related(PARTS)
+        .order_by("-submitted_at", "-id")[:200]
+    )
+    audit.record(
+        actor=user,
+        action="bundles.bundle.list",
+        purpose="workbench bundle list",
+        request=request,
+        detail={"count": len(bundles)},
+    )
+    return with_status(bundles)
+
+
+def bundle_get(*, user, number: str, purpose: str = "bundle page", request=None):
+    """One bundle for its applicant or staff who may see one of its parts; else the same 404."""
+    bundle = (
+        BundleApplication.objects.select_related("life_event", "applicant")
+        .prefetch_related(PARTS)
+        .filter(number=number)
+        .first()
+    )
+    if bundle is None or not policies.may_see(user, bundle):
+        raise policies.not_found(number)
+    audit.record(
+        actor=user,
+        action="bundles.bundle.read",
+        target_type="bundles.bundle",
+        target_id=bundle.number,
+        purpose=purpose,
+        request=request,
+    )
+    with_status([bundle])
+    return bundle
