@@ -58,6 +58,9 @@ BELOW = {
         "cases",
     },
 }
+# ratings (好差评) and statistics sit on cases in the applications layer.
+BELOW["ratings"] = BELOW["cases"] | {"cases"}
+BELOW["statistics"] = BELOW["ratings"] | {"ratings"}
 CHANNELS = {"portal", "workbench", "demo", "gen"}  # demo, gen: data loaders, on top
 
 
