@@ -209,7 +209,7 @@ def test_counter_application_returned_for_correction_then_finished(
     desk.locator(f"#corr-{place.pk}").check()
     desk.fill("#correction-note", "经营场所使用证明未盖章，请补正")
     act(desk, "request-correction")
-    assert desk.get_by_test_id("status").inner_text() in {"补正中", "Awaiting correction"}
+    assert desk.get_by_test_id("status").inner_text() in {"待补正", "补正中", "Awaiting correction"}
     assert_accessible(desk)
     screenshot(desk, "flow-b-correction")
 
