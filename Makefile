@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: demo test bench lint browsers venv messages clean
+.PHONY: demo test bench lint browsers assets venv messages clean
 
 venv: $(VENV)/.installed
 
@@ -18,7 +18,18 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 demo: venv
+	@$(MAKE) --no-print-directory assets || echo "ECharts could not be installed: statistics show tables without charts."
 	$(BIN)/onetrip demo --port $(PORT)
+
+# Browser libraries from the npm registry into var/vendor (not committed): ECharts for charts.
+ECHARTS_VERSION := 5.6.0
+assets: var/vendor/echarts/echarts.min.js
+
+var/vendor/echarts/echarts.min.js:
+	@command -v npm >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; else sudo apt-get install -y -qq npm >/dev/null; fi; }
+	@mkdir -p var/vendor/echarts && tmp=$$(mktemp -d) && \
+	  (cd $$tmp && npm pack --silent echarts@$(ECHARTS_VERSION) >/dev/null && tar xzf echarts-$(ECHARTS_VERSION).tgz) && \
+	  cp $$tmp/package/dist/echarts.min.js $$tmp/package/LICENSE $$tmp/package/NOTICE var/vendor/echarts/ && rm -rf $$tmp
 
 # Debian's Chromium and a CJK font for the browser tests, when missing.
 browsers:
@@ -34,7 +45,7 @@ messages: venv
 	cd onetrip && ../$(BIN)/django-admin compilemessages --ignore=.venv >/dev/null 2>&1 || \
 	  ../$(BIN)/python ../manage.py compilemessages >/dev/null
 
-test: venv browsers
+test: venv browsers assets
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)

@@ -130,7 +130,7 @@ def test_page_and_query_ceiling(client, supervisor, county, django_assert_max_nu
     page = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="total-on-time">75.0%<' in page
-    assert "statistics-data" in page and "echarts.min.js" in page
+    assert "statistics-data" in page and "/static/echarts/echarts.min.js" in page
 
 
 def test_excel_export_has_the_numbers(client, supervisor, county):
