@@ -1,0 +1,62 @@
+"""One workbench menu for every staff page, showing what the user's roles allow."""
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from onetrip.accounts import policies
+
+register = template.Library()
+
+# (url name, label, permissions of which one is needed (empty: any staff), view names that mark
+#  the item current)
+MENU = [
+    ("workbench:home", _("Overview"), (), {"workbench:home"}),
+    (
+        "casework:list",
+        _("Cases"),
+        ("cases.view",),
+        {"casework:list", "casework:detail", "casework:form"},
+    ),
+    ("casework:intake", _("Intake"), ("cases.intake",), {"casework:intake"}),
+    (
+        "bundlework:list",
+        _("Life-event bundles"),
+        ("cases.view",),
+        {"bundlework:list", "bundlework:detail"},
+    ),
+    ("casework:supervision", _("E-supervision"), ("supervision.view",), {"casework:supervision"}),
+    (
+        "ratingwork:list",
+        _("Service ratings"),
+        ("ratings.answer", "supervision.view"),
+        {"ratingwork:list", "ratingwork:follow_up"},
+    ),
+    ("statistics:page", _("Statistics"), ("supervision.view",), {"statistics:page"}),
+    (
+        "workbench:departments",
+        _("Departments"),
+        (),
+        {"workbench:departments", "workbench:department"},
+    ),
+    ("workbench:people", _("People lookup"), ("accounts.verify_in_person",), {"workbench:people"}),
+    (
+        "workbench:grants",
+        _("Visibility grants"),
+        ("accounts.grant_department",),
+        {"workbench:grants"},
+    ),
+]
+
+
+@register.inclusion_tag("workbench/includes/nav.html", takes_context=True)
+def workbench_nav(context):
+    request = context["request"]
+    allowed = policies.permissions_of(request.user)
+    current = getattr(request.resolver_match, "view_name", "")
+    items = [
+        {"url": reverse(name), "label": label, "current": current in marks}
+        for name, label, permissions, marks in MENU
+        if not permissions or allowed.intersection(permissions)
+    ]
+    return {"items": items}
