@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "onetrip.core",
     "onetrip.regions",
     "onetrip.registries",
+    "onetrip.datasets",
     "onetrip.departments",
     "onetrip.accounts",
     "onetrip.identity",

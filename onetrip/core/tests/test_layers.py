@@ -10,6 +10,7 @@ BELOW = {
     "regions": {"core"},
     "departments": {"core", "regions"},
     "registries": {"core", "regions"},
+    "datasets": {"core", "regions", "departments", "registries"},
     "accounts": {"core", "regions", "departments", "registries"},
     "notify": {"core"},
     "workdays": {"core"},
