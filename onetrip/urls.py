@@ -25,6 +25,8 @@ urlpatterns = [
     path("workbench/ratings/", include("onetrip.ratings.workbench_urls")),
     path("workbench/statistics/", include("onetrip.statistics.urls")),
     path("workbench/bundles/", include("onetrip.bundles.workbench_urls")),
+    path("workbench/datasets/", include("onetrip.datasets.workbench_urls")),
+    path("workbench/credit/", include("onetrip.credit.workbench_urls")),
     path("workbench/", include("onetrip.workbench.urls")),
     path("applications/", include("onetrip.ratings.urls")),
     path("applications/", include("onetrip.cases.urls")),

@@ -25,6 +25,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "exchange.approve",
         "audit.view_department",
         "credit.grade",
+        "datasets.edit",
+        "credit.record",
+        "spatial.edit",
     },
     StaffRole.SUPERVISOR: {
         "supervision.view",
@@ -32,6 +35,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "catalogue.publish",
         "audit.view",
         "credit.grade",
+        "credit.record",
     },
     StaffRole.ADMINISTRATOR: {
         "accounts.manage",

@@ -6,3 +6,8 @@ class CreditConfig(AppConfig):
     name = "onetrip.credit"
     label = "credit"
     verbose_name = _("Public credit")
+
+    def ready(self):
+        from .records_source import register
+
+        register()

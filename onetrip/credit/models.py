@@ -6,6 +6,8 @@ are its history. Until the data platform derives grades from credit records, a s
 data officer sets them by hand (`source = manual`). A subject without any row has grade B.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -64,3 +66,95 @@ class CreditGrade(models.Model):
 
     def __str__(self):
         return f"{self.subject_type}:{self.subject_id} {self.grade}"
+
+
+class RecordKind(models.TextChoices):
+    GOOD = "good", _("Good conduct")  # 守信
+    BAD = "bad", _("Bad conduct")  # 失信
+
+
+class Severity(models.TextChoices):
+    MINOR = "minor", _("Minor")  # 一般失信
+    SERIOUS = "serious", _("Serious")  # 较重失信
+    GRAVE = "grave", _("Grave")  # 严重失信
+
+
+class CreditRecord(models.Model):
+    """One record of good or bad conduct of a person or legal person, from a department's
+    decision (an award, a penalty, an unpaid judgment...). It counts while valid:
+    from `decided_on` to `valid_until` (open-ended when empty)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    subject_type = models.CharField(_("subject type"), max_length=10, choices=SubjectType.choices)
+    subject_id = models.CharField(_("subject ID"), max_length=18)
+    subject_name = models.CharField(_("subject name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=4, choices=RecordKind.choices)
+    category = models.CharField(_("category"), max_length=100)
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices, blank=True)
+    department = models.ForeignKey(
+        "departments.Department",
+        verbose_name=_("source department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_on = models.DateField(_("decided on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("credit record")
+        verbose_name_plural = _("credit records")
+        ordering = ["-decided_on", "-id"]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="creditrecord_subject_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="bad") & ~models.Q(severity=""))
+                | (models.Q(kind="good") & models.Q(severity="")),
+                name="creditrecord_severity_for_bad_only",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subject_id} {self.kind} {self.category}"
+
+
+class ListType(models.TextChoices):
+    RED = "red", _("Red list (trustworthy)")  # 红名单
+    BLACK = "black", _("Black list (untrustworthy)")  # 黑名单
+
+
+class CreditListEntry(models.Model):
+    """A subject on the red or black list, from `listed_on` until `until` (open-ended when
+    empty) or until removed (`removed_at`, kept for history)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    list_type = models.CharField(_("list"), max_length=5, choices=ListType.choices)
+    subject_type = models.CharField(_("subject type"), max_length=10, choices=SubjectType.choices)
+    subject_id = models.CharField(_("subject ID"), max_length=18)
+    subject_name = models.CharField(_("subject name"), max_length=200, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    department = models.ForeignKey(
+        "departments.Department",
+        verbose_name=_("source department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    listed_on = models.DateField(_("listed on"))
+    until = models.DateField(_("until"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_reason = models.CharField(_("reason for removal"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("credit list entry")
+        verbose_name_plural = _("credit list entries")
+        ordering = ["-listed_on", "-id"]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="creditlist_subject_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.list_type}:{self.subject_id}"

@@ -67,6 +67,7 @@ class DataSource(models.TextChoices):
     RECORDS = "records", _("Imported records")
     POPULATION = "population", _("Population registry")
     ENTITIES = "entities", _("Legal-entity registry")
+    CREDIT = "credit", _("Public credit registry")
 
 
 class Dataset(models.Model):

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "onetrip.regions",
     "onetrip.registries",
     "onetrip.datasets",
+    "onetrip.spatial",
     "onetrip.departments",
     "onetrip.accounts",
     "onetrip.identity",

@@ -11,6 +11,7 @@ BELOW = {
     "departments": {"core", "regions"},
     "registries": {"core", "regions"},
     "datasets": {"core", "regions", "departments", "registries"},
+    "spatial": {"core", "regions", "departments", "registries"},
     "accounts": {"core", "regions", "departments", "registries"},
     "notify": {"core"},
     "workdays": {"core"},
@@ -28,7 +29,7 @@ BELOW = {
         "workdays",
         "signing",
     },
-    "credit": {"core"},
+    "credit": {"core", "regions", "departments", "registries", "datasets"},
     "cases": {
         "core",
         "regions",

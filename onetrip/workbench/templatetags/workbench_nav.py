@@ -39,6 +39,20 @@ MENU = [
         (),
         {"workbench:departments", "workbench:department"},
     ),
+    (
+        "datasetwork:list",
+        _("Data catalogue"),
+        (),
+        {
+            "datasetwork:list",
+            "datasetwork:detail",
+            "datasetwork:edit",
+            "datasetwork:create",
+            "datasetwork:fields",
+            "datasetwork:import",
+        },
+    ),
+    ("creditwork:page", _("Public credit"), ("credit.record",), {"creditwork:page"}),
     ("workbench:people", _("People lookup"), ("accounts.verify_in_person",), {"workbench:people"}),
     (
         "workbench:grants",

@@ -1,0 +1,166 @@
+"""The records access layer: one way to read a dataset's rows, wherever they live.
+
+    record_lookup(dataset, key_value) -> dict | None   one row by the dataset's key field
+    records_iter(dataset) -> Iterator[dict]            every row, streamed (chunked queries)
+    records_count(dataset) -> int
+
+Rows are dicts keyed by the dataset's field names (`DatasetField.name`, in field order); a
+field the source does not know comes back as None. Values are JSON-friendly: dates and
+datetimes as ISO text, decimals as text. Rows are RAW (not masked, not audited): callers (the
+exchange, the open-data portal) apply `masking.mask_record` with the fields' rules and write the
+audit entry for whose data they read.
+
+Where rows live is `Dataset.source`:
+- records: `DatasetRecord` rows, looked up by (dataset, key);
+- population: registries.PopulationRecord by id_number (household_region as its region code);
+- entities: registries.EntityRecord by uscc;
+- other sources (e.g. "credit") are registered by their own app with `source_register`, so a
+  higher layer can serve rows without this data-layer module importing it.
+"""
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from onetrip.regions.models import short_code
+from onetrip.registries.models import EntityRecord, PopulationRecord
+
+from .models import Dataset, DatasetRecord, DataSource
+
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Source:
+    """How to read one kind of source: each callable gets the dataset's field names."""
+
+    lookup: Callable[[list[str], str], dict | None]
+    iterate: Callable[[list[str]], Iterator[dict]]
+    count: Callable[[], int]
+
+
+_SOURCES: dict[str, Source] = {}
+
+
+def source_register(name: str, source: Source) -> None:
+    """Called from an app's AppConfig.ready() to serve a DataSource kept in that app."""
+    _SOURCES[name] = source
+
+
+def field_names(dataset: Dataset) -> list[str]:
+    cached = getattr(dataset, "_prefetched_objects_cache", {}).get("fields")
+    if cached is not None:
+        return [f.name for f in sorted(cached, key=lambda f: (f.position, f.id))]
+    return list(dataset.fields.order_by("position", "id").values_list("name", flat=True))
+
+
+def plain(value):
+    """A value as JSON can carry it."""
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _project(row: dict, names: list[str]) -> dict:
+    return {name: plain(row.get(name)) for name in names}
+
+
+# --- registry sources ------------------------------------------------------------------------
+
+POPULATION_COLUMNS = [
+    f.name for f in PopulationRecord._meta.concrete_fields if f.name not in ("id", "updated_at")
+]
+ENTITY_COLUMNS = [
+    f.name for f in EntityRecord._meta.concrete_fields if f.name not in ("id", "updated_at")
+]
+
+
+def _population_row(row: dict) -> dict:
+    code = row.pop("household_region__code", None)
+    row["household_region"] = short_code(code) if code else None
+    return row
+
+
+def _population_values():
+    columns = [c for c in POPULATION_COLUMNS if c != "household_region"]
+    return PopulationRecord.objects.values(*columns, "household_region__code")
+
+
+def _population_lookup(names, key):
+    row = _population_values().filter(id_number=key).first()
+    return _project(_population_row(row), names) if row else None
+
+
+def _population_iter(names):
+    for row in _population_values().order_by("id").iterator(chunk_size=CHUNK):
+        yield _project(_population_row(row), names)
+
+
+def _entities_lookup(names, key):
+    row = EntityRecord.objects.values(*ENTITY_COLUMNS).filter(uscc=key).first()
+    return _project(row, names) if row else None
+
+
+def _entities_iter(names):
+    for row in EntityRecord.objects.values(*ENTITY_COLUMNS).order_by("id").iterator(CHUNK):
+        yield _project(row, names)
+
+
+source_register(
+    DataSource.POPULATION,
+    Source(_population_lookup, _population_iter, lambda: PopulationRecord.objects.count()),
+)
+source_register(
+    DataSource.ENTITIES,
+    Source(_entities_lookup, _entities_iter, lambda: EntityRecord.objects.count()),
+)
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+def _source(dataset: Dataset) -> Source | None:
+    return _SOURCES.get(dataset.source)
+
+
+def record_lookup(dataset: Dataset, key_value) -> dict | None:
+    """The row whose key field equals `key_value`, or None. Raw values: the caller masks."""
+    key_value = str(key_value or "").strip()
+    if not key_value:
+        return None
+    names = field_names(dataset)
+    if dataset.source == DataSource.RECORDS:
+        data = (
+            DatasetRecord.objects.filter(dataset=dataset, key=key_value)
+            .order_by("id")
+            .values_list("data", flat=True)
+            .first()
+        )
+        return _project(data, names) if data is not None else None
+    source = _source(dataset)
+    return source.lookup(names, key_value) if source else None
+
+
+def records_iter(dataset: Dataset) -> Iterator[dict]:
+    """Every row of the dataset, in a stable order, read in chunks (safe for big registries)."""
+    names = field_names(dataset)
+    if dataset.source == DataSource.RECORDS:
+        rows = (
+            DatasetRecord.objects.filter(dataset=dataset)
+            .order_by("id")
+            .values_list("data", flat=True)
+            .iterator(chunk_size=CHUNK)
+        )
+        return (_project(data, names) for data in rows)
+    source = _source(dataset)
+    return source.iterate(names) if source else iter(())
+
+
+def records_count(dataset: Dataset) -> int:
+    if dataset.source == DataSource.RECORDS:
+        return DatasetRecord.objects.filter(dataset=dataset).count()
+    source = _source(dataset)
+    return source.count() if source else 0

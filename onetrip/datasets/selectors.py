@@ -1,0 +1,72 @@
+"""Reads of the data catalogue. Every staff member may browse the whole catalogue (it is
+metadata: field names, sensitivity and masking rules, not the data itself)."""
+
+from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext as _
+
+from onetrip.core.errors import NotFound, PermissionDenied
+
+from .models import Dataset, DatasetField
+
+
+def is_staff(user) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (getattr(user, "user_type", "") == "staff" or user.is_superuser)
+    )
+
+
+def require_staff(user) -> None:
+    if not is_staff(user):
+        raise PermissionDenied("datasets.staff_only", _("Only staff may browse the catalogue."))
+
+
+def dataset_list(*, user, q: str = "", department: str = "", sharing: str = "", opening: str = ""):
+    """Active datasets for a staff member, filtered by owner department (code), sharing and
+    opening class and a name/code/keyword search."""
+    require_staff(user)
+    datasets = (
+        Dataset.objects.filter(is_active=True)
+        .select_related("owner")
+        .annotate(field_count=Count("fields"))
+        .order_by("code")
+    )
+    if q:
+        datasets = datasets.filter(
+            Q(name__icontains=q) | Q(code__icontains=q) | Q(keywords__icontains=q)
+        )
+    if department:
+        datasets = datasets.filter(owner__code=department)
+    if sharing:
+        datasets = datasets.filter(sharing_class=sharing)
+    if opening:
+        datasets = datasets.filter(opening_class=opening)
+    return datasets
+
+
+def dataset_get(*, user, code: str) -> Dataset:
+    require_staff(user)
+    dataset = (
+        Dataset.objects.select_related("owner")
+        .prefetch_related(Prefetch("fields", DatasetField.objects.order_by("position", "id")))
+        .filter(code=code)
+        .first()
+    )
+    if dataset is None:
+        raise NotFound("datasets.not_found", _("There is no such dataset."))
+    return dataset
+
+
+def dataset_get_by_code(code: str) -> Dataset | None:
+    """For other apps (exchange, open data): the dataset with its fields, or None."""
+    return (
+        Dataset.objects.select_related("owner")
+        .prefetch_related(Prefetch("fields", DatasetField.objects.order_by("position", "id")))
+        .filter(code=code)
+        .first()
+    )
+
+
+def masking_rules(dataset: Dataset) -> dict[str, str]:
+    """{field name: masking rule}, for masking.mask_record."""
+    return {f.name: f.masking_rule for f in dataset.fields.all()}
