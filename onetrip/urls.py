@@ -32,6 +32,7 @@ urlpatterns = [
     path("applications/", include("onetrip.cases.urls")),
     path("bundles/", include("onetrip.bundles.urls")),
     path("matters/", include("onetrip.catalogue.urls")),
+    path("opendata/", include("onetrip.opendata.urls")),
     path("", include("onetrip.licences.urls")),
     path("", include("onetrip.portal.urls")),
 ]

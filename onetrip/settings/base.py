@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "onetrip.ratings",
     "onetrip.statistics",
     "onetrip.bundles",
+    "onetrip.opendata",
     "onetrip.portal",
     "onetrip.workbench",
     "onetrip.demo",

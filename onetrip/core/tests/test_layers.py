@@ -63,7 +63,7 @@ BELOW = {
 # ratings (好差评) and statistics sit on cases in the applications layer.
 BELOW["ratings"] = BELOW["cases"] | {"cases"}
 BELOW["statistics"] = BELOW["ratings"] | {"ratings"}
-CHANNELS = {"portal", "workbench", "demo", "gen"}  # demo, gen: data loaders, on top
+CHANNELS = {"portal", "workbench", "demo", "gen", "opendata"}  # demo, gen: data loaders, on top
 
 
 def imported_apps(path: Path) -> set[str]:
