@@ -75,6 +75,7 @@ def _mount_routers() -> None:
     from onetrip.bundles.api import router as bundles_router
     from onetrip.cases.api import router as cases_router
     from onetrip.catalogue.api import router as catalogue_router
+    from onetrip.exchange.api import router as exchange_router
     from onetrip.identity.api import router as identity_router
     from onetrip.licences.api import router as licences_router
     from onetrip.signing.api import router as signing_router
@@ -92,6 +93,7 @@ def _mount_routers() -> None:
     api.add_router("/", statistics_router)
     api.add_router("/", bundles_router)
     api.add_router("/", spatial_router)
+    api.add_router("/", exchange_router)
 
 
 _mount_routers()

@@ -27,6 +27,7 @@ urlpatterns = [
     path("workbench/bundles/", include("onetrip.bundles.workbench_urls")),
     path("workbench/datasets/", include("onetrip.datasets.workbench_urls")),
     path("workbench/credit/", include("onetrip.credit.workbench_urls")),
+    path("workbench/exchange/", include("onetrip.exchange.workbench_urls")),
     path("workbench/", include("onetrip.workbench.urls")),
     path("applications/", include("onetrip.ratings.urls")),
     path("applications/", include("onetrip.cases.urls")),
@@ -34,6 +35,7 @@ urlpatterns = [
     path("matters/", include("onetrip.catalogue.urls")),
     path("opendata/", include("onetrip.opendata.urls")),
     path("", include("onetrip.licences.urls")),
+    path("", include("onetrip.exchange.urls")),
     path("", include("onetrip.portal.urls")),
 ]
 

@@ -18,11 +18,13 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "accounts.grant_department",
         "supervision.view",
         "catalogue.edit",
+        "exchange.request",
     },
     StaffRole.GRID_WORKER: {"events.report", "events.handle"},
     StaffRole.DATA_OFFICER: {
         "catalogue.edit",
         "exchange.approve",
+        "exchange.request",
         "audit.view_department",
         "credit.grade",
         "datasets.edit",

@@ -403,9 +403,11 @@ def case_material_upload(
 
 
 @transaction.atomic
-def case_submit(*, actor, case: Application, request=None) -> Application:
+def case_submit(*, actor, case: Application, request=None, consent: bool = False) -> Application:
     """Draft → submitted: the whole form must be valid and every required material uploaded
-    (a tolerable one may be left for acceptance to decide)."""
+    (a tolerable one may be left for acceptance to decide). With the applicant's `consent`,
+    materials whose source is shared data or an e-licence are pulled through the exchange
+    (ID-only handling, 一证通办) instead of being brought to a counter."""
     case = _lock(case)
     policies.require_applicant_side(actor, case)
     _require_status(case, CaseStatus.DRAFT)
@@ -422,6 +424,19 @@ def case_submit(*, actor, case: Application, request=None) -> Application:
             % {"names": "、".join(m.name for m in missing)},
             detail={"materials": [m.name for m in missing]},
             status=422,
+        )
+    pulled = [m for m in case.matter_version.materials.all() if m.source != MaterialSource.NONE]
+    if consent and pulled and actor.pk == case.applicant_id:
+        from onetrip.exchange.services import pull_for_applicant
+
+        pull_for_applicant(
+            actor=actor,
+            case_number=case.number,
+            department=case.department,
+            subject_type=case.subject_type,
+            subject_id=case.subject_id,
+            materials=pulled,
+            request=request,
         )
     case.form_data = cleaned
     case.status, case.submitted_at = CaseStatus.SUBMITTED, timezone.now()

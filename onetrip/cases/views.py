@@ -79,12 +79,14 @@ def _material_rows(case):
 
 def case_context(request, case, **extra) -> dict:
     correction = getattr(case, "correction", None)  # the reverse one-to-one may not exist
+    rows = _material_rows(case)
     return {
         "case": case,
         "version": case.matter_version,
         "colour": selectors.case_colour(case),
         "fields": form_fields(case.matter_version.form_schema, case.form_data, {}),
-        "material_rows": _material_rows(case),
+        "material_rows": rows,
+        "has_pulled": any(row["pulled"] for row in rows),
         "events": case.events.select_related("actor").all(),
         "correction": correction,
         "upload_limit_mb": services.upload_max_bytes() // (1024 * 1024),
@@ -252,7 +254,12 @@ def submit(request, number: str):
                 request=request,
             )
         else:
-            services.case_submit(actor=request.user, case=case, request=request)
+            services.case_submit(
+                actor=request.user,
+                case=case,
+                request=request,
+                consent=request.POST.get("consent") == "yes",
+            )
     except DomainError as refused:
         return _refused(request, "cases/detail.html", case, refused)
     messages.success(request, _("Your application was submitted."))

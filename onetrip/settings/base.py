@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "onetrip.workdays",
     "onetrip.signing",
     "onetrip.licences",
+    "onetrip.exchange",
     "onetrip.catalogue",
     "onetrip.credit",
     "onetrip.cases",

@@ -30,6 +30,19 @@ BELOW = {
         "signing",
     },
     "credit": {"core", "regions", "departments", "registries", "datasets"},
+    # The exchange (support layer) reads e-licences for ID-only handling.
+    "exchange": {
+        "core",
+        "regions",
+        "departments",
+        "registries",
+        "datasets",
+        "accounts",
+        "identity",
+        "notify",
+        "signing",
+        "licences",
+    },
     "cases": {
         "core",
         "regions",
@@ -43,6 +56,8 @@ BELOW = {
         "catalogue",
         "licences",
         "credit",
+        "datasets",
+        "exchange",
     },
     "bundles": {
         "core",
@@ -57,6 +72,8 @@ BELOW = {
         "catalogue",
         "licences",
         "credit",
+        "datasets",
+        "exchange",
         "cases",
     },
 }

@@ -55,6 +55,12 @@ MENU = [
     ("creditwork:page", _("Public credit"), ("credit.record",), {"creditwork:page"}),
     ("workbench:people", _("People lookup"), ("accounts.verify_in_person",), {"workbench:people"}),
     (
+        "exchangework:grants",
+        _("Data sharing exchange"),
+        ("exchange.approve", "exchange.request"),
+        {"exchangework:grants", "exchangework:usage"},
+    ),
+    (
         "workbench:grants",
         _("Visibility grants"),
         ("accounts.grant_department",),

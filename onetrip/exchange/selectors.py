@@ -1,0 +1,221 @@
+"""Reads of the exchange: the caller behind a token, grants for the workbench, the owners' usage
+figures, the right-to-know page (audited) and the ID-only savings for statistics."""
+
+import datetime
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onetrip.accounts import policies
+from onetrip.accounts import selectors as account_selectors
+from onetrip.accounts.models import Staff
+from onetrip.core import audit
+from onetrip.core.errors import NotFound, PermissionDenied
+from onetrip.core.models import AuditEntry
+
+from .models import ExchangeCallStat, ExchangeClient, Grant, GrantStatus, PulledMaterial, PullStatus
+
+# Audit actions that are someone reading a person's data (shown on the right-to-know page).
+READ_ACTIONS = (
+    "exchange.call",
+    "exchange.pull",
+    "registries.population.read",
+    "registries.entity.read",
+    "licences.licence.read",
+    "cases.case.read",
+)
+
+
+def client_for_token(access) -> ExchangeClient | None:
+    """The exchange client behind a client-credentials token (None: not an exchange client)."""
+    if access is None or access.application_id is None or access.user_id is not None:
+        return None
+    return (
+        ExchangeClient.objects.select_related("department", "application")
+        .filter(application_id=access.application_id)
+        .first()
+    )
+
+
+def _staff_or_denied(user, permission: str) -> Staff:
+    staff = account_selectors.staff_for_user(user=user)
+    if staff is None or not policies.has_permission(user, permission):
+        raise PermissionDenied("exchange.forbidden", _("You do not have permission to do this."))
+    return staff
+
+
+def grants_pending_for_owner(*, user):
+    """Requests waiting for the user's department (the datasets it owns)."""
+    staff = _staff_or_denied(user, "exchange.approve")
+    return (
+        Grant.objects.select_related("client__department", "dataset", "requested_by")
+        .filter(dataset__owner_id=staff.department_id, status=GrantStatus.PENDING)
+        .order_by("requested_at", "id")
+    )
+
+
+def grants_for_owner(*, user):
+    staff = _staff_or_denied(user, "exchange.approve")
+    return (
+        Grant.objects.select_related("client__department", "dataset")
+        .filter(dataset__owner_id=staff.department_id)
+        .exclude(status=GrantStatus.PENDING)
+        .order_by("-requested_at", "-id")
+    )
+
+
+def grant_get_for_owner(*, user, public_id) -> Grant:
+    staff = _staff_or_denied(user, "exchange.approve")
+    grant = (
+        Grant.objects.select_related("client__department", "dataset")
+        .filter(public_id=public_id, dataset__owner_id=staff.department_id)
+        .first()
+    )
+    if grant is None:
+        raise NotFound("exchange.grant_not_found", _("There is no such grant request."))
+    return grant
+
+
+def clients_of_department(*, user):
+    staff = _staff_or_denied(user, "exchange.request")
+    return ExchangeClient.objects.filter(
+        department_id=staff.department_id, is_platform=False
+    ).order_by("name")
+
+
+def grants_of_department(*, user):
+    staff = _staff_or_denied(user, "exchange.request")
+    return (
+        Grant.objects.select_related("client", "dataset__owner")
+        .filter(client__department_id=staff.department_id)
+        .order_by("-requested_at", "-id")
+    )
+
+
+def grant_get_for_department(*, user, public_id) -> Grant:
+    grant = grants_of_department(user=user).filter(public_id=public_id).first()
+    if grant is None:
+        raise NotFound("exchange.grant_not_found", _("There is no such grant request."))
+    return grant
+
+
+def usage_for_owner(*, user, days: int = 30) -> list[dict]:
+    """Who used the department's data and how much: calls per dataset, client and day over the
+    last `days` days, from the daily counters (one grouped query)."""
+    staff = _staff_or_denied(user, "exchange.approve")
+    since = timezone.localdate() - datetime.timedelta(days=days - 1)
+    return list(
+        ExchangeCallStat.objects.filter(
+            grant__dataset__owner_id=staff.department_id, day__gte=since
+        )
+        .values(
+            "day",
+            "grant__dataset__code",
+            "grant__dataset__name",
+            "grant__client__name",
+            "grant__client__department__name",
+        )
+        .annotate(calls=Sum("count"))
+        .order_by("-day", "grant__dataset__code", "grant__client__department__name")
+    )
+
+
+def usage_totals_for_owner(*, user, days: int = 30) -> list[dict]:
+    staff = _staff_or_denied(user, "exchange.approve")
+    since = timezone.localdate() - datetime.timedelta(days=days - 1)
+    return list(
+        ExchangeCallStat.objects.filter(
+            grant__dataset__owner_id=staff.department_id, day__gte=since
+        )
+        .values("grant__dataset__code", "grant__client__department__name", "grant__client__name")
+        .annotate(calls=Sum("count"))
+        .order_by("-calls")
+    )
+
+
+def _department_names_of_actors(actor_ids) -> dict[int, str]:
+    rows = Staff.objects.filter(user_id__in=[i for i in actor_ids if i]).values_list(
+        "user_id", "department__name"
+    )
+    return dict(rows)
+
+
+def data_access_for_person(*, user, page: int = 1, per_page: int = 20, request=None):
+    """The right to know (PIPL art. 44): who read this person's data, when and why, newest
+    first. Reading it is audited too."""
+    person = account_selectors.person_for_user(user=user)
+    if person is None:
+        raise PermissionDenied(
+            "exchange.not_a_person", _("Only a registered person has this page."), status=403
+        )
+    entries = (
+        AuditEntry.objects.filter(
+            subject_type="person", subject_id=person.id_number, action__in=READ_ACTIONS
+        )
+        .exclude(actor_id=user.pk)
+        .only("id", "at", "actor_id", "actor_label", "action", "purpose", "detail")
+        .order_by("-at", "-id")
+    )
+    paginator = Paginator(entries, per_page)
+    page_obj = paginator.get_page(page)
+    names = _department_names_of_actors({e.actor_id for e in page_obj.object_list})
+    rows = []
+    for entry in page_obj.object_list:
+        detail = entry.detail or {}
+        rows.append(
+            {
+                "at": entry.at,
+                "department": detail.get("department_name")
+                or names.get(entry.actor_id)
+                or _("The platform"),
+                "how": _how(entry.action),
+                "purpose": entry.purpose,
+                "fields": detail.get("fields") or [],
+                "system": detail.get("client_name") or "",
+            }
+        )
+    audit.record(
+        actor=user,
+        action="exchange.right_to_know.view",
+        subject_type="person",
+        subject_id=person.id_number,
+        purpose="right to know",
+        request=request,
+        detail={"page": page_obj.number, "count": paginator.count},
+    )
+    return page_obj, rows
+
+
+def _how(action: str) -> str:
+    if action == "exchange.call":
+        return _("Data sharing exchange")
+    if action == "exchange.pull":
+        return _("Pulled for your application (ID-only handling)")
+    if action.startswith("registries."):
+        return _("Base registry look-up")
+    if action.startswith("licences."):
+        return _("E-licence read")
+    return _("Case handling")
+
+
+def pulled_for_case(*, case_number: str):
+    """Materials pulled for one case (the case's own access checks come first)."""
+    return PulledMaterial.objects.filter(case_number=case_number).order_by("id")
+
+
+def id_only_savings(*, since=None, until=None, department_ids=None) -> dict:
+    """What ID-only handling saved: materials pulled instead of uploaded, and trips (cases in
+    which at least one material was pulled: the applicant did not bring it to a counter)."""
+    rows = PulledMaterial.objects.filter(status=PullStatus.PULLED)
+    if since is not None:
+        rows = rows.filter(pulled_at__gte=since)
+    if until is not None:
+        rows = rows.filter(pulled_at__lt=until)
+    if department_ids is not None:
+        rows = rows.filter(department_id__in=list(department_ids))
+    figures = rows.aggregate(
+        materials=Count("id"), trips=Count("case_number", distinct=True, filter=Q())
+    )
+    return {"materials": figures["materials"] or 0, "trips": figures["trips"] or 0}
