@@ -1,0 +1,162 @@
+"""ID-only handling (一证通办) and the right to know, over HTTP and in a phone browser."""
+
+import pytest
+from django.urls import reverse
+
+from onetrip.conftest import PASSWORD, assert_accessible, screenshot
+from onetrip.core.models import AuditEntry
+from onetrip.exchange.models import Consent, PulledMaterial
+from onetrip.exchange.selectors import id_only_savings
+
+from .conftest import cli
+
+GUIDE = {
+    "name": "居住证明开具",
+    "matter_type": "public_service",
+    "applicant_kind": "person",
+    "legal_days": 5,
+    "promised_days": 1,
+    "max_trips": 0,
+    "online": True,
+    "mobile_ready": True,
+    "counter": True,
+    "required_level": "L2",
+    "steps": [{"key": "accept", "name": "受理"}, {"key": "decision", "name": "决定"}],
+    "form_schema": [{"name": "reason", "label": "用途", "type": "text", "required": True}],
+    "materials": [
+        {
+            "name": "居民身份证",
+            "form": "original",
+            "source": "registry",
+            "source_ref": "POP-BASE.id_number",
+        },
+        {
+            "name": "户籍信息",
+            "form": "electronic",
+            "source": "registry",
+            "source_ref": "POP-BASE.address",
+        },
+    ],
+}
+
+
+@pytest.fixture
+def matter(staff_factory, owner, pop_base):
+    from onetrip.catalogue import services as catalogue
+
+    reviewer = staff_factory(department="县市场监管局", roles=("reviewer",)).user
+    supervisor = staff_factory(department="县政务数据办", roles=("supervisor",)).user
+    draft = catalogue.matter_draft_create(
+        actor=reviewer, code="330424-SCJGJ-ID01", department=owner, guide=GUIDE
+    )
+    return catalogue.matter_version_publish(actor=supervisor, version=draft)
+
+
+@pytest.fixture
+def citizen(person_factory, pop_base):
+    user = person_factory(name="张三丰", level="L2", phone="13812345678")
+    pop_base.records.update(key=user.person.id_number)
+    record = pop_base.records.get()
+    record.data = {**record.data, "id_number": user.person.id_number}
+    record.save()
+    return user
+
+
+def _apply(client, matter, citizen, *, consent: bool) -> str:
+    client.force_login(citizen)
+    client.post(reverse("cases:start", args=[matter.matter.code]), {"channel": "mobile"})
+    from onetrip.cases.models import Application
+
+    case = Application.objects.get(applicant=citizen)
+    number = case.number
+    assert (
+        client.post(reverse("cases:form", args=[number]), {"reason": "子女入学"}).status_code == 302
+    )
+    page = client.get(reverse("cases:detail", args=[number])).content.decode()
+    assert 'name="consent"' in page and 'type="file"' not in page  # nothing to upload
+    data = {"consent": "yes"} if consent else {}
+    assert client.post(reverse("cases:submit", args=[number]), data).status_code == 302
+    return number
+
+
+@pytest.mark.django_db(transaction=True)
+def test_id_only_application_pulls_materials_with_consent_and_uploads_nothing(
+    client, matter, citizen
+):
+    number = _apply(client, matter, citizen, consent=True)
+    from onetrip.cases.models import Application
+
+    case = Application.objects.get(number=number)
+    assert case.status == "submitted" and case.materials.count() == 0
+    consent = Consent.objects.get(case_number=number)
+    assert consent.user == citizen and consent.purpose == "一证通办"
+    pulled = list(PulledMaterial.objects.filter(case_number=number))
+    assert [p.name for p in pulled] == ["居民身份证", "户籍信息"]
+    assert all(p.status == "pulled" for p in pulled)
+    assert pulled[0].snapshot["name"] == "张三丰"
+    entries = AuditEntry.objects.filter(action="exchange.pull", subject_id=citizen.person.id_number)
+    assert entries.count() == 2
+    assert all(e.purpose == f"一证通办 {number}" for e in entries)
+    assert id_only_savings() == {"materials": 2, "trips": 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_consent_nothing_is_pulled(client, matter, citizen):
+    number = _apply(client, matter, citizen, consent=False)
+    assert not PulledMaterial.objects.filter(case_number=number).exists()
+    assert not Consent.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_right_to_know_page_lists_reads_newest_first_and_is_audited(
+    client, his, his_token, pop_base, citizen, person_factory
+):
+    cli(
+        "exchange",
+        "grant",
+        "--client",
+        his[0],
+        "--dataset",
+        "POP-BASE",
+        "--fields",
+        "name",
+        "--purpose",
+        "就诊登记核验",
+    )
+    response = client.get(
+        f"/api/v1/exchange/datasets/POP-BASE/records?id_number={citizen.person.id_number}",
+        HTTP_AUTHORIZATION=f"Bearer {his_token}",
+    )
+    assert response.status_code == 200
+    client.force_login(citizen)
+    assert reverse("exchange:data_access") in client.get(reverse("portal:me")).content.decode()
+    page = client.get(reverse("exchange:data_access")).content.decode()
+    assert "县卫生健康局" in page and "就诊登记核验" in page and "name" in page
+    viewed = AuditEntry.objects.filter(action="exchange.right_to_know.view").get()
+    assert viewed.subject_id == citizen.person.id_number
+    # Someone else sees only their own (empty) page.
+    other = person_factory(name="王五", level="L2")
+    client.force_login(other)
+    assert "县卫生健康局" not in client.get(reverse("exchange:data_access")).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_phone_citizen_applies_with_only_the_id_card(phone_page, live_server, matter, citizen):
+    page = phone_page
+    start = reverse("cases:start", args=[matter.matter.code])
+    page.goto(f"/login/?next={start}")
+    page.fill("#id_identifier", citizen.person.id_number)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**{start}")
+    page.get_by_test_id("start").click()
+    page.get_by_label("用途").fill("子女入学")
+    page.get_by_test_id("save-form").click()
+    assert page.locator('input[type="file"]').count() == 0
+    page.get_by_test_id("consent").check()
+    assert_accessible(page)
+    page.get_by_test_id("submit").click()
+    page.wait_for_load_state()
+    screenshot(page, "exchange-id-only-phone")
+    assert PulledMaterial.objects.filter(status="pulled").count() == 2
+    assert page.get_by_text("已提交").first.is_visible()
