@@ -19,6 +19,7 @@ from onetrip.accounts import policies
 from onetrip.accounts import selectors as account_selectors
 from onetrip.core import audit
 from onetrip.core.errors import DomainError, NotFound, PermissionDenied
+from onetrip.datasets import records
 from onetrip.datasets.masking import mask_record
 from onetrip.datasets.models import Dataset, DataSource, SharingClass
 from onetrip.identity import services as identity_services
@@ -442,12 +443,7 @@ def subject_type_for(dataset: Dataset) -> str:
 
 def record_lookup(dataset: Dataset, key_value: str) -> dict | None:
     """The raw record (field name → value) through the catalogue's look-up."""
-    try:
-        from onetrip.datasets.records import record_lookup as lookup
-    except ImportError:  # TEMPORARY until the catalogue's records.py lands
-        row = dataset.records.filter(key=key_value).first()
-        return dict(row.data) if row is not None else None
-    return lookup(dataset, key_value)
+    return records.record_lookup(dataset, key_value)
 
 
 def _key_value(dataset: Dataset, query: dict) -> str:
