@@ -26,6 +26,7 @@ class StatisticsOut(Schema):
     targets: dict
     departments: list[dict]
     matters: list[dict]
+    id_only: dict  # 一证通办: {"materials": pulled instead of brought, "trips": saved}
 
 
 @router.get("statistics", response=StatisticsOut)

@@ -29,6 +29,7 @@ from onetrip.cases.models import Application, CaseStatus, Channel
 from onetrip.catalogue.models import Matter
 from onetrip.core.errors import DomainError, NotFound, PermissionDenied
 from onetrip.departments.models import Department
+from onetrip.exchange import selectors as exchange_selectors
 
 from . import services
 from .models import WorkdayOrdinal
@@ -53,6 +54,7 @@ class Report:
     targets: dict
     departments: list[dict] = field(default_factory=list)
     matters: list[dict] = field(default_factory=list)
+    id_only: dict = field(default_factory=dict)  # 一证通办: materials pulled, trips saved
 
 
 def _refused() -> PermissionDenied:
@@ -266,7 +268,28 @@ def statistics_report(*, scope: Scope, from_on: datetime.date, to_on: datetime.d
                     "targets": _finish_targets(targets_row),
                 }
             )
-    return Report(scope, from_on, to_on, totals, targets, department_rows, matter_rows)
+    return Report(
+        scope,
+        from_on,
+        to_on,
+        totals,
+        targets,
+        department_rows,
+        matter_rows,
+        id_only=_id_only_savings(scope, from_on, to_on),
+    )
+
+
+def _id_only_savings(scope: Scope, from_on: datetime.date, to_on: datetime.date) -> dict:
+    """What ID-only handling saved in the period: materials pulled instead of brought, and
+    trips (applications that needed no visit to hand a material in)."""
+    zone = timezone.get_current_timezone()
+    since = datetime.datetime.combine(from_on, datetime.time.min, tzinfo=zone)
+    until = datetime.datetime.combine(
+        to_on + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    departments = [scope.department.pk] if scope.department is not None else None
+    return exchange_selectors.id_only_savings(since=since, until=until, department_ids=departments)
 
 
 def report_as_dict(report: Report) -> dict:
@@ -281,4 +304,5 @@ def report_as_dict(report: Report) -> dict:
         "targets": report.targets,
         "departments": report.departments,
         "matters": report.matters,
+        "id_only": report.id_only,
     }

@@ -156,3 +156,45 @@ def test_calendar_follows_holidays_entered_later(client, supervisor, county):
     get_api(client)
     WorkdayOrdinal.objects.filter(day__gte=D(2026, 3, 10)).update(ordinal=1)
     assert get_api(client, scope="county").json()["totals"]["avg_days"] == 4.5
+
+
+def test_id_only_savings_are_counted_in_the_period(client, supervisor, county, citizen):
+    from django.utils import timezone
+
+    from onetrip.exchange.models import Consent, PulledMaterial, PullStatus
+
+    case = county["a"]
+    consent = Consent.objects.create(
+        user=citizen,
+        subject_type="person",
+        subject_id="330424199001010017",
+        purpose="一证通办",
+        case_number=case.number,
+        materials=[1, 2],
+    )
+    pulled_at = timezone.make_aware(datetime.datetime(2026, 3, 2, 10, 0))
+    for position, status in (
+        (1, PullStatus.PULLED),
+        (2, PullStatus.PULLED),
+        (3, PullStatus.UNAVAILABLE),
+    ):
+        PulledMaterial.objects.create(
+            case_number=case.number,
+            matter_material_id=position,
+            name=f"材料{position}",
+            source="registry",
+            source_ref="POP-BASE.id_number",
+            status=status,
+            department=case.department,
+            subject_id=consent.subject_id,
+            consent=consent,
+            pulled_at=pulled_at,
+        )
+    client.force_login(supervisor)
+    assert get_api(client, scope="county").json()["id_only"] == {"materials": 2, "trips": 1}
+    outside = client.get(
+        "/api/v1/statistics", {"scope": "county", "from": "2026-04-01", "to": "2026-12-31"}
+    ).json()
+    assert outside["id_only"] == {"materials": 0, "trips": 0}
+    page = client.get("/workbench/statistics/", RANGE).content.decode()
+    assert 'data-testid="id-only">2 · 1<' in page
