@@ -57,7 +57,7 @@ def report_workbook(report: Report) -> bytes:
     workbook = Workbook()
     overview = workbook.active
     overview.title = _("Overview")
-    scope = report.scope.department.name if report.scope.department else _("County")
+    scope = report.scope.department.name if report.scope.department else _("Whole county")
     overview.append([_("Scope"), scope])
     overview.append([_("From"), report.from_on.isoformat()])
     overview.append([_("To"), report.to_on.isoformat()])
