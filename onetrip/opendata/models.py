@@ -10,6 +10,7 @@ published and kept (with `is_public` off) if it is later closed, so its ids neve
 import uuid
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,7 +36,7 @@ class OpenDataset(models.Model):
     # Copies of the dataset's searchable text, refreshed whenever the dataset changes.
     title = models.CharField(_("title"), max_length=200)
     notes = models.TextField(_("description"), blank=True)
-    organization = models.CharField(_("organization name"), max_length=100, db_index=True)
+    organization = models.CharField(_("organization name"), max_length=100)
     tags = models.CharField(_("tags"), max_length=400, blank=True, help_text="|a|b|")
     groups = models.CharField(_("groups"), max_length=200, blank=True, help_text="|a|b|")
     search_text = models.TextField(_("search text"), blank=True)
@@ -47,13 +48,26 @@ class OpenDataset(models.Model):
         verbose_name = _("published dataset")
         verbose_name_plural = _("published datasets")
         ordering = ["name"]
+        # Partial indexes: Django writes `is_public = true` as a bare `WHERE "is_public"`
+        # on SQLite, which a composite index cannot serve but a partial index can.
         indexes = [
-            models.Index(fields=["is_public", "name"], name="opendata_public_name"),
-            models.Index(fields=["is_public", "title"], name="opendata_public_title"),
+            models.Index(fields=["name"], condition=Q(is_public=True), name="opendata_pub_name"),
+            models.Index(fields=["title"], condition=Q(is_public=True), name="opendata_pub_title"),
             models.Index(
-                fields=["is_public", "metadata_modified"], name="opendata_public_modified"
+                fields=["metadata_modified"],
+                condition=Q(is_public=True),
+                name="opendata_pub_modified",
             ),
-            models.Index(fields=["is_public", "organization"], name="opendata_public_org"),
+            models.Index(
+                fields=["metadata_created"],
+                condition=Q(is_public=True),
+                name="opendata_pub_created",
+            ),
+            models.Index(
+                fields=["organization", "metadata_modified"],
+                condition=Q(is_public=True),
+                name="opendata_pub_org",
+            ),
         ]
 
     def __str__(self):

@@ -145,7 +145,9 @@ def _order(sort: str) -> list[str]:
         order.append(("-" if direction == "desc" else "") + SORTS[name])
     if not order:
         order = ["-metadata_modified"]
-    return [*order, "name"]
+    # The tie-breaker runs the same way as the last key, so that an index on
+    # (is_public, <key>) serves the whole ORDER BY (SQLite keeps the rowid in every index).
+    return [*order, "-id" if order[-1].startswith("-") else "id"]
 
 
 def parse_int(value, *, name: str, default: int, maximum: int | None = None) -> int:
