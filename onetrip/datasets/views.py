@@ -206,7 +206,11 @@ def dataset_fields_edit(request, code: str):
         }
         for f in dataset.fields.all()
     ]
-    formset = FieldFormSet(request.POST or None, initial=initial, prefix="fields")
+    # Bound, the formset takes no initial: an unchanged row must still count as posted.
+    if request.method == "POST":
+        formset = FieldFormSet(request.POST, prefix="fields")
+    else:
+        formset = FieldFormSet(initial=initial, prefix="fields")
     errors = []
     if request.method == "POST" and formset.is_valid():
         fields = [

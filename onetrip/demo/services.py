@@ -21,6 +21,7 @@ from onetrip.accounts import services as account_services
 from onetrip.accounts.models import AssuranceLevel, StaffRole
 from onetrip.catalogue import services as catalogue_services
 from onetrip.core.errors import DomainError
+from onetrip.datasets import services as dataset_services
 from onetrip.departments import selectors as department_selectors
 from onetrip.departments import services as department_services
 from onetrip.licences import selectors as licence_selectors
@@ -30,6 +31,7 @@ from onetrip.regions import services as region_services
 from onetrip.registries import services as registry_services
 from onetrip.signing import selectors as signing_selectors
 from onetrip.signing import services as signing_services
+from onetrip.spatial import services as spatial_services
 
 from . import data
 
@@ -356,6 +358,12 @@ def _load(region_code: str) -> DemoSummary:
         account_services.person_verify_in_person(actor=staff["demo-clerk"], user=l3)
     _legal_persons(county, county_code, citizens, staff["demo-clerk"])
     _licences(county, county_code, citizens)
+    datasets_file = data_file("datasets", region_code)
+    if datasets_file.exists():  # the demo data catalogue (DEMO data, see the file's notes)
+        dataset_services.datasets_load(path=datasets_file, actor=ACTOR)
+    grids_file = data_file("grids", region_code).with_suffix(".geojson")
+    if grids_file.exists():
+        spatial_services.grids_load(path=grids_file, actor=ACTOR)
 
     summary = DemoSummary(region_code=region_code)
     labels = {
