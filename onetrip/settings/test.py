@@ -19,3 +19,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": _os.path.join(_tempfile.gettempdir(), f"onetrip-test-{_os.getpid()}.sqlite3")
     }
+
+# The Celery worker the tests start runs in a thread and outlives pytest's per-test capture of
+# stderr; its INFO lines ("Task received") would be written to a closed stream.
+LOGGING["loggers"]["celery"] = {"level": "WARNING"}  # noqa: F405
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
