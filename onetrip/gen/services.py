@@ -12,7 +12,10 @@ if the county is missing) and adds, for settings.ONETRIP_REGION:
   persons, with an unusable password (no password hashing at all), and their Person rows;
 - cases: Application rows over the published catalogue, spread over the last three years, with
   a realistic status mix; deadlines are `workday_add(accepted_on, promised_days)` from a
-  working-day table computed once.
+  working-day table computed once;
+- datasets (only with `datasets` > 0): catalogue Dataset rows (+ their DatasetField rows, no
+  DatasetRecord rows) with opening class open, spread over the county's departments, themes and
+  keywords, for the open-data portal's search (the portal publishes them on its next sync).
 
 Determinism: everything comes from `random.Random(f"onetrip-gen:{seed}:<part>")` (string seeds
 hash with SHA-512, independent of PYTHONHASHSEED), the county's rows read in code order and the
@@ -54,8 +57,10 @@ from onetrip.cases.models import Application
 from onetrip.catalogue.models import Matter, VersionStatus
 from onetrip.core import audit
 from onetrip.core.errors import DomainError
+from onetrip.datasets.models import Dataset, DatasetField
 from onetrip.demo import data as demo_data
 from onetrip.demo.services import demo_load
+from onetrip.departments.models import Department
 from onetrip.regions import selectors as region_selectors
 from onetrip.registries.models import EntityRecord, PopulationRecord
 from onetrip.workdays.selectors import workday_check
@@ -84,6 +89,7 @@ class GenOptions:
     only: tuple[str, ...] = PARTS
     today: datetime.date | None = None
     batch_size: int = BATCH_SIZE
+    datasets: int = 0  # synthetic catalogue datasets (open), made only when > 0
 
 
 @dataclass
@@ -510,6 +516,154 @@ class _Columns:
                     )
             written += len(tuples)
         return written
+
+
+# --- Datasets: a big open catalogue for the open-data portal.
+
+DATASET_SUBJECTS = (
+    ("空气质量", "生态环境", "空气 AQI 监测"),
+    ("水质监测", "生态环境", "水质 断面 河道"),
+    ("公交线路", "交通出行", "公交 线路 站点"),
+    ("停车泊位", "交通出行", "停车 泊位 充电桩"),
+    ("学校名录", "教育", "学校 招生 学区"),
+    ("幼儿园", "教育", "幼儿园 托育"),
+    ("医疗机构", "医疗卫生", "医院 诊所 卫生院"),
+    ("药品零售", "医疗卫生", "药店 药品"),
+    ("养老机构", "社会保障", "养老 床位 敬老院"),
+    ("社会救助", "民政", "低保 救助 特困"),
+    ("农业合作社", "农业农村", "合作社 农业 家庭农场"),
+    ("农产品价格", "农业农村", "农产品 价格 菜篮子"),
+    ("市场主体", "市场监管", "企业 个体工商户 登记"),
+    ("行政许可", "信用", "双公示 许可 信用"),
+    ("行政处罚", "信用", "双公示 处罚 信用"),
+    ("文化场馆", "文化旅游", "图书馆 博物馆 文化礼堂"),
+    ("旅游景区", "文化旅游", "景区 旅游 民宿"),
+    ("体育设施", "教育", "体育 健身 场馆"),
+    ("避灾安置点", "应急管理", "避灾 应急 防台"),
+    ("防汛水位", "水利", "水位 雨量 防汛"),
+    ("公共厕所", "城市管理", "公厕 便民"),
+    ("垃圾分类", "城市管理", "垃圾分类 环卫"),
+    ("不动产登记统计", "自然资源", "不动产 登记 统计"),
+    ("建设工程", "城乡建设", "施工许可 工程 建筑"),
+    ("保障性住房", "住房", "公租房 住房保障"),
+    ("就业岗位", "社保就业", "招聘 岗位 就业"),
+    ("财政预决算", "财税金融", "预算 决算 财政"),
+    ("政务服务事项", "政务服务", "办事指南 事项 最多跑一次"),
+)
+DATASET_SUFFIXES = ("名录", "统计", "信息", "明细", "年报", "月报", "分布", "目录")
+DATASET_SCOPES = ("全县", "城区", "各镇（街道）", "重点区域")
+DATASET_FIELDS = (
+    ("name", "名称", "string", 1, "none"),
+    ("address", "地址", "string", 1, "none"),
+    ("town", "所在镇（街道）", "string", 1, "none"),
+    ("category", "类别", "string", 1, "none"),
+    ("count", "数量", "integer", 1, "none"),
+    ("amount", "金额（元）", "decimal", 2, "none"),
+    ("stat_date", "统计日期", "date", 1, "none"),
+    ("contact", "联系人", "string", 3, "name"),
+    ("phone", "联系电话", "string", 3, "phone"),
+    ("location", "位置", "geometry", 1, "none"),
+)
+UPDATE_CYCLES = ("daily", "weekly", "monthly", "monthly", "quarterly", "yearly", "irregular")
+
+
+def dataset_code(seed: int, k: int) -> str:
+    return f"GEN{seed}-DS-{k:06d}"
+
+
+def dataset_stream(
+    *, seed: int, departments: list[Department], towns: list[str], now: datetime.datetime
+) -> Iterator[tuple[dict, list[dict]]]:
+    """(dataset row, field rows) for the k-th synthetic open dataset, k = 1, 2, …"""
+    rng = random.Random(f"onetrip-gen:{seed}:datasets")
+    for k in itertools.count(1):
+        department = departments[rng.randrange(len(departments))]
+        subject, theme, keywords = DATASET_SUBJECTS[rng.randrange(len(DATASET_SUBJECTS))]
+        scope = rng.choice(DATASET_SCOPES)
+        if scope == "各镇（街道）" and towns:
+            scope = rng.choice(towns)
+        year = now.year - rng.randrange(6)
+        suffix = rng.choice(DATASET_SUFFIXES)
+        other_theme = DATASET_SUBJECTS[rng.randrange(len(DATASET_SUBJECTS))][1]
+        themes = [theme] if other_theme == theme or rng.random() < 0.6 else [theme, other_theme]
+        extra = rng.choice(("开放", "共享", "公开", "便民", "统计", "监管"))
+        created = now - datetime.timedelta(
+            days=rng.randrange(3 * 365), seconds=rng.randrange(86400)
+        )
+        modified = min(now, created + datetime.timedelta(days=rng.randrange(400)))
+        name = f"{scope}{subject}{suffix}（{year}年）"
+        row = {
+            "code": dataset_code(seed, k),
+            "name": name,
+            "description": (
+                f"{department.name}发布的{scope}{subject}{suffix}，{year}年数据。"
+                f"合成数据，仅供测试和性能评估使用。"
+            ),
+            "owner_id": department.pk,
+            "update_cycle": rng.choice(UPDATE_CYCLES),
+            "sharing_class": "free" if rng.random() < 0.7 else "on_approval",
+            "opening_class": "open",
+            "legal_basis": "《浙江省公共数据条例》",
+            "source": "records",
+            "key_field": "",
+            "keywords": f"{keywords} {extra}",
+            "themes": themes,
+            "is_active": True,
+            "created_at": created,
+            "updated_at": modified,
+        }
+        chosen = sorted(rng.sample(range(len(DATASET_FIELDS)), rng.randint(3, 6)))
+        fields = [
+            {
+                "position": position,
+                "name": DATASET_FIELDS[i][0],
+                "label": DATASET_FIELDS[i][1],
+                "field_type": DATASET_FIELDS[i][2],
+                "sensitivity": DATASET_FIELDS[i][3],
+                "masking_rule": DATASET_FIELDS[i][4],
+                "description": "",
+            }
+            for position, i in enumerate(chosen)
+        ]
+        yield row, fields
+
+
+def _gen_datasets(
+    *, options: GenOptions, region_code: str, county: County, now: datetime.datetime
+) -> tuple[int, int]:
+    """Inserts the first `options.datasets` synthetic datasets not yet there.
+
+    Returns (inserted, skipped)."""
+    region = region_selectors.region_get(code=region_code)
+    departments = list(
+        Department.objects.filter(region=region, is_active=True, parent__isnull=True).order_by(
+            "code"
+        )
+    ) or list(Department.objects.filter(is_active=True).order_by("code"))
+    if not departments:
+        raise DomainError(
+            "gen.no_departments",
+            _("The county has no departments to own datasets."),
+            detail={"region": region_code},
+        )
+    prefix = f"GEN{options.seed}-DS-"
+    existing = _existing(Dataset.objects.filter(code__startswith=prefix), "code")
+    stream = itertools.islice(
+        dataset_stream(seed=options.seed, departments=departments, towns=county.towns, now=now),
+        options.datasets,
+    )
+    fresh = [(row, fields) for row, fields in stream if row["code"] not in existing]
+    inserted = _Columns(Dataset, now).write(
+        (row for row, _fields in fresh), batch_size=options.batch_size
+    )
+    ids = dict(Dataset.objects.filter(code__startswith=prefix).values_list("code", "id"))
+    field_rows = (
+        {**field_row, "dataset_id": ids[row["code"]]}
+        for row, fields in fresh
+        for field_row in fields
+    )
+    _Columns(DatasetField, now).write(field_rows, batch_size=options.batch_size)
+    return inserted, options.datasets - inserted
 
 
 # --- Cases.
@@ -978,8 +1132,15 @@ def gen_run(
         created = _ensure_case_indexes()
         if created:
             progress(f"created missing indexes: {', '.join(created)}")
+    if options.datasets > 0:
+        inserted, skipped = _gen_datasets(
+            options=options, region_code=region_code, county=county, now=now
+        )
+        report.inserted["datasets"], report.skipped["datasets"] = inserted, skipped
+        progress(f"datasets: {inserted} inserted, {skipped} already there")
+        mark = timed("datasets", mark)
     if any(report.inserted.values()):
-        _analyze([PopulationRecord, EntityRecord, User, Person, Application])
+        _analyze([PopulationRecord, EntityRecord, User, Person, Application, Dataset])
         mark = timed("analyze", mark)
     report.supervision = supervision_counts(today=today)
     report.seconds["total"] = round(time.perf_counter() - started, 2)
@@ -996,6 +1157,7 @@ def gen_run(
                 "entities": options.entities,
                 "accounts": options.accounts,
                 "cases": options.cases,
+                "datasets": options.datasets,
                 "only": sorted(options.only),
             },
             "inserted": report.inserted,

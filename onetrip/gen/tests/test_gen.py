@@ -161,3 +161,42 @@ def test_bad_options_are_refused_cleanly(county):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("gen", "--no-migrate", "--today", "yesterday", stdout=StringIO())
     assert PopulationRecord.objects.count() == county["persons"]
+
+
+@pytest.mark.django_db
+def test_synthetic_open_datasets_are_published_and_searchable(county, client):
+    from onetrip.datasets.models import Dataset, DatasetField
+
+    output = gen("--seed", "5", "--only", "persons", "--persons", "0", "--datasets", "300")
+    assert "datasets  inserted       300" in output
+    generated = Dataset.objects.filter(code__startswith="GEN5-DS-")
+    assert generated.count() == 300
+    assert set(generated.values_list("opening_class", flat=True)) == {"open"}
+    assert generated.values("owner").distinct().count() > 5  # spread over the departments
+    per_dataset = DatasetField.objects.filter(dataset__in=generated).values_list("dataset")
+    assert per_dataset.distinct().count() == 300
+    assert 3 * 300 <= per_dataset.count() <= 6 * 300
+    first = list(generated.order_by("code").values_list("code", "name", "owner__code", "themes"))
+
+    # A second run adds nothing; a larger size tops up the same stream.
+    assert "datasets  inserted         0  already there       300" in gen(
+        "--seed", "5", "--only", "persons", "--persons", "0", "--datasets", "300"
+    )
+    gen("--seed", "5", "--only", "persons", "--persons", "0", "--datasets", "320")
+    assert generated.count() == 320
+    assert (
+        list(generated.order_by("code").values_list("code", "name", "owner__code", "themes"))[:300]
+        == first
+    )
+
+    # The open-data portal publishes them on its next sync: CKAN package_search finds them.
+    answer = client.get(
+        "/opendata/api/3/action/package_search", {"q": "GEN5-DS", "rows": 5, "sort": "name asc"}
+    ).json()
+    assert answer["success"] is True
+    assert answer["result"]["count"] == 320
+    assert answer["result"]["results"][0]["name"] == "gen5-ds-000001"
+    _code, name, owner, _themes = first[0]
+    package = answer["result"]["results"][0]
+    assert package["title"] == name
+    assert package["organization"]["name"] == owner.lower()

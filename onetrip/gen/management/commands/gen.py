@@ -40,13 +40,19 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         for part in PARTS:
             parser.add_argument(f"--{part}", type=int, default=DEFAULTS[part])
+        parser.add_argument(
+            "--datasets",
+            type=int,
+            default=0,
+            help="also N synthetic open datasets in the data catalogue (default 0: none)",
+        )
         parser.add_argument("--only", type=_parts, default=PARTS)
         parser.add_argument("--today", type=_date, default=None, help="default: today")
         parser.add_argument("--batch-size", type=int, default=20_000)
         parser.add_argument("--no-migrate", action="store_true", help="skip `migrate`")
 
     def handle(self, *args, **options):
-        if options["seed"] < 0 or any(options[part] < 0 for part in PARTS):
+        if options["seed"] < 0 or any(options[part] < 0 for part in (*PARTS, "datasets")):
             raise CommandError("--seed and the sizes must not be negative")
         started = time.perf_counter()
 
@@ -64,6 +70,7 @@ class Command(BaseCommand):
                     entities=options["entities"],
                     accounts=options["accounts"],
                     cases=options["cases"],
+                    datasets=options["datasets"],
                     only=options["only"],
                     today=options["today"],
                     batch_size=max(options["batch_size"], 100),
@@ -77,7 +84,7 @@ class Command(BaseCommand):
             f"Synthetic county {settings.ONETRIP_REGION}, seed {report.seed}, today "
             f"{report.today} ({connection.vendor}):"
         )
-        for part in PARTS:
+        for part in (*PARTS, "datasets"):
             if part in report.inserted:
                 write(
                     f"  {part:<9} inserted {report.inserted[part]:>9}  "
