@@ -2,7 +2,7 @@
 -- one machine-readable summary at the end (bench/run.py parses the BENCH_* lines).
 -- Scripts load this with dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua").
 
-local threads = {}
+threads = {}  -- global: scenario scripts read the threads in their own done()
 local next_id = 0
 
 function setup(thread)
