@@ -264,7 +264,7 @@ def _django():
     django.setup()
 
 
-def _queries(organizations: list[str], tags: list[str], groups: list[str], total: int) -> list:
+def _queries(organizations: list[str], tags: list[str], groups: list[str], count) -> list:
     """A fixed mix of package_search parameter sets (deterministic)."""
     words = ["空气", "学校", "养老", "停车", "医疗", "公交", "景区", "防汛", "许可", "2024"]
     sorts = ["", "name asc", "metadata_modified desc", "title_string asc", "metadata_created desc"]
@@ -290,9 +290,11 @@ def _queries(organizations: list[str], tags: list[str], groups: list[str], total
         else:
             params["fq"] = f"groups:{groups[k % len(groups)]} -tags:{tags[(k + 1) % len(tags)]}"
         params["rows"] = (10, 20, 50, 100)[k % 4]
-        # Every fifth query asks for a deep page (up to the end of the whole catalogue).
+        # Every fifth query asks for a deep page (a third, two thirds or the last page of
+        # what the query finds).
         if k % 5 == 4:
-            params["start"] = (total - params["rows"]) * (k % 3 + 1) // 3
+            found_count = count(params.get("q", ""), params.get("fq", ""))
+            params["start"] = max(0, found_count - params["rows"]) * (k % 3 + 1) // 3
         elif k % 3 == 1:
             params["start"] = params["rows"] * (k % 7)
         sort = sorts[k % len(sorts)]
@@ -309,6 +311,7 @@ def _setup(options) -> dict:
 
     from onetrip.datasets.models import Dataset
     from onetrip.departments.models import Department
+    from onetrip.opendata import selectors as opendata_selectors
     from onetrip.opendata import services as opendata_services
     from onetrip.opendata.models import OpenDataset
     from onetrip.registries.models import PopulationRecord
@@ -347,7 +350,11 @@ def _setup(options) -> dict:
     chosen = numbers[::step][: options.ids]
     Path(options.ids_file).write_text("\n".join(chosen) + "\n")
     total = public.count()
-    queries = _queries(organizations, sorted(tags), sorted(groups), total)
+
+    def count(q: str, fq: str) -> int:
+        return opendata_selectors.package_search(q=q, fq=fq, rows=0)[0]
+
+    queries = _queries(organizations, sorted(tags), sorted(groups), count)
     Path(options.queries_file).write_text("\n".join(queries) + "\n")
     return {
         "persons": len(numbers),
