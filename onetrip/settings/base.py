@@ -264,6 +264,8 @@ OAUTH2_PROVIDER = {
 ONETRIP_SMS_BACKEND = os.environ.get(
     "ONETRIP_SMS_BACKEND", "onetrip.notify.backends.ConsoleSmsBackend"
 )
+# Seconds an API worker trusts an access token it has already looked up (0: look up every call).
+ONETRIP_TOKEN_CACHE_SECONDS = int(os.environ.get("ONETRIP_TOKEN_CACHE_SECONDS", "5"))
 ONETRIP_LOGIN_MAX_FAILURES = int(os.environ.get("ONETRIP_LOGIN_MAX_FAILURES", "5"))
 ONETRIP_LOGIN_LOCK_MINUTES = int(os.environ.get("ONETRIP_LOGIN_LOCK_MINUTES", "15"))
 ONETRIP_OTP_TTL_SECONDS = 300

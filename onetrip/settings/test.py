@@ -24,3 +24,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # stderr; its INFO lines ("Task received") would be written to a closed stream.
 LOGGING["loggers"]["celery"] = {"level": "WARNING"}  # noqa: F405
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Tests revoke tokens and expect the next call to be refused at once; the cache has its own test.
+ONETRIP_TOKEN_CACHE_SECONDS = 0
