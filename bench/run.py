@@ -1259,8 +1259,8 @@ def main() -> None:
         return
     RESULTS_DIR.mkdir(exist_ok=True)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
-    # A data-only run has its own LATEST file, so it does not replace the other suites' table.
-    label = f"{args.db}-data" if args.suites == ["data"] else args.db
+    # A one-suite run has its own LATEST file, so it does not replace the other suites' table.
+    label = f"{args.db}-{args.suites[0]}" if len(args.suites) == 1 else args.db
     (RESULTS_DIR / f"{stamp}-{label}.json").write_text(
         json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     )
