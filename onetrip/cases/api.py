@@ -164,3 +164,57 @@ def application_deliver(request, number: str, payload: DeliverIn):
         request=request,
     )
     return _out(case)
+
+
+class SupervisionCaseOut(Schema):
+    number: str
+    matter_name: str
+    department: str
+    subject_name: str
+    status: str
+    deadline: datetime.date | None
+    colour: str
+
+
+class SupervisionOut(Schema):
+    today: datetime.date
+    yellow_until: datetime.date
+    red: int
+    yellow: int
+    colour: str
+    page: int
+    pages: int
+    page_size: int
+    results: list[SupervisionCaseOut]
+
+
+@router.get("supervision/cases", response=SupervisionOut, tags=["supervision"])
+def supervision_cases(request, colour: str = "", page: int = 1):
+    """The e-supervision list (staff with supervision.view, in their scope): running cases
+    that are red (overdue) or yellow (one working day or less left), red first, oldest
+    deadline first, 100 a page; `red` and `yellow` count the whole scope."""
+    result = selectors.case_page_for_supervision(
+        user=request.user, colour=colour, page=page, request=request
+    )
+    return {
+        "today": result.today,
+        "yellow_until": result.cutoff,
+        "red": result.red,
+        "yellow": result.yellow,
+        "colour": result.colour,
+        "page": result.page.number,
+        "pages": result.page.paginator.num_pages,
+        "page_size": selectors.SUPERVISION_PAGE_SIZE,
+        "results": [
+            {
+                "number": case.number,
+                "matter_name": case.matter_version.name,
+                "department": case.department.name,
+                "subject_name": case.subject_name,
+                "status": case.status,
+                "deadline": case.deadline_on,
+                "colour": case.colour,
+            }
+            for case in result.cases
+        ],
+    }

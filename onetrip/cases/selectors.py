@@ -12,15 +12,17 @@ the (status, deadline_on) index answers without looking at other rows.
 """
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onetrip.accounts.policies import has_permission
 from onetrip.accounts.selectors import department_ids_visible_to, staff_for_user
 from onetrip.core import audit
-from onetrip.core.errors import PermissionDenied
+from onetrip.core.errors import DomainError, PermissionDenied
 from onetrip.workdays.selectors import workday_add
 
 from . import policies
@@ -111,30 +113,101 @@ def case_get(*, user, number: str, purpose: str = "case page", request=None) -> 
     return case
 
 
-def case_list_for_supervision(
+SUPERVISION_PAGE_SIZE = 100
+# What the yellow/red list shows: no JSON columns, no applicant or matter-version rows beyond
+# the names (a full row with its related objects costs far more to load than to query).
+SUPERVISION_COLUMNS = (
+    "number",
+    "status",
+    "deadline_on",
+    "subject_name",
+    "matter_version__name",
+    "department__name",
+)
+
+
+@dataclass(frozen=True)
+class SupervisionList:
+    """One page of the yellow/red list: `cases` (each with a `colour` attribute), the Django
+    `page` (its paginator counts the selected colour), and the red and yellow totals of the
+    caller's whole scope."""
+
+    cases: list
+    page: Page
+    today: datetime.date
+    cutoff: datetime.date
+    red: int
+    yellow: int
+    colour: str
+
+
+def _page_number(page) -> int:
+    try:
+        return max(1, int(page))
+    except (TypeError, ValueError):
+        return 1
+
+
+def case_page_for_supervision(
     *,
     user,
     today: datetime.date | None = None,
     department_id: int | None = None,
+    colour: str = "",
+    page=1,
     request=None,
-):
-    """Running cases that are yellow or red, most overdue first. Supervisors see the whole
-    county; department heads their visible departments. Returns (cases, today, cutoff);
-    each case gets a `colour` attribute."""
+) -> SupervisionList:
+    """Running cases that are yellow or red, most overdue first (red before yellow, then the
+    oldest deadline), SUPERVISION_PAGE_SIZE a page. Supervisors see the whole county;
+    department heads their visible departments. `colour` ("red" / "yellow", "" for both)
+    narrows the page; the red and yellow totals always cover the whole scope and come from
+    one aggregate query. A page past the end gives the last page."""
     if not has_permission(user, "supervision.view"):
         raise PermissionDenied(
             "cases.permission_denied", _("You do not have permission to do this.")
         )
+    if colour not in ("", Colour.RED, Colour.YELLOW):
+        raise DomainError(
+            "cases.invalid_colour", _("Choose red or yellow."), detail={"colour": colour}
+        )
     staff = staff_for_user(user=user)
     today = today or timezone.localdate()
     cutoff = yellow_cutoff(today)
-    queryset = Application.objects.filter(status__in=RUNNING_STATUSES, deadline_on__lte=cutoff)
+    scope = Application.objects.filter(status__in=RUNNING_STATUSES, deadline_on__lte=cutoff)
     visible = department_ids_visible_to(staff=staff) if staff else set()
     if visible is not None:
-        queryset = queryset.filter(department_id__in=visible)
+        scope = scope.filter(department_id__in=visible)
     if department_id:
-        queryset = queryset.filter(department_id=department_id)
-    cases = list(queryset.select_related(*RELATED).order_by("deadline_on", "id")[:500])
+        scope = scope.filter(department_id=department_id)
+    listed = scope
+    if colour == Colour.RED:
+        listed = scope.filter(deadline_on__lt=today)
+    elif colour == Colour.YELLOW:
+        listed = scope.filter(deadline_on__gte=today)
+    listed = (
+        listed.select_related("matter_version", "department")
+        .only(*SUPERVISION_COLUMNS)
+        .order_by("deadline_on", "id")
+    )
+    number = _page_number(page)
+
+    def rows(number: int) -> list:
+        start = (number - 1) * SUPERVISION_PAGE_SIZE
+        return list(listed[start : start + SUPERVISION_PAGE_SIZE])
+
+    cases = rows(number)
+    counts = scope.aggregate(
+        red=Count("id", filter=Q(deadline_on__lt=today)),
+        yellow=Count("id", filter=Q(deadline_on__gte=today)),
+    )
+    total = {Colour.RED: counts["red"], Colour.YELLOW: counts["yellow"]}.get(
+        colour, counts["red"] + counts["yellow"]
+    )
+    # The totals are known, so the paginator needs no COUNT query of its own.
+    paginator = Paginator(range(total), SUPERVISION_PAGE_SIZE)
+    if number > paginator.num_pages:
+        number = paginator.num_pages
+        cases = rows(number)
     for case in cases:
         case.colour = colour_for(case.deadline_on, today=today, cutoff=cutoff)
     audit.record(
@@ -142,9 +215,43 @@ def case_list_for_supervision(
         action="cases.application.list",
         purpose="e-supervision list",
         request=request,
-        detail={"count": len(cases), "today": today.isoformat()},
+        detail={
+            "count": len(cases),
+            "today": today.isoformat(),
+            "page": number,
+            "colour": colour,
+        },
     )
-    return cases, today, cutoff
+    return SupervisionList(
+        cases=cases,
+        page=Page(cases, number, paginator),
+        today=today,
+        cutoff=cutoff,
+        red=counts["red"],
+        yellow=counts["yellow"],
+        colour=colour,
+    )
+
+
+def case_list_for_supervision(
+    *,
+    user,
+    today: datetime.date | None = None,
+    department_id: int | None = None,
+    colour: str = "",
+    page=1,
+    request=None,
+):
+    """The first (or given) page of case_page_for_supervision as (cases, today, cutoff)."""
+    result = case_page_for_supervision(
+        user=user,
+        today=today,
+        department_id=department_id,
+        colour=colour,
+        page=page,
+        request=request,
+    )
+    return result.cases, result.today, result.cutoff
 
 
 def materials_of(case: Application):

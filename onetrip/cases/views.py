@@ -382,16 +382,31 @@ def wb_intake(request):
 
 @staff_required
 def wb_supervision(request):
+    colour = request.GET.get("colour", "")
+    if colour not in ("red", "yellow"):
+        colour = ""
     try:
-        cases, today, cutoff = selectors.case_list_for_supervision(
-            user=request.user, request=request
+        result = selectors.case_page_for_supervision(
+            user=request.user, colour=colour, page=request.GET.get("page", 1), request=request
         )
     except DomainError as refused:
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied from refused
+    page = result.page
     return _wb(
-        request, "cases/wb_supervision.html", {"cases": cases, "today": today, "cutoff": cutoff}
+        request,
+        "cases/wb_supervision.html",
+        {
+            "cases": result.cases,
+            "page_obj": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "today": result.today,
+            "cutoff": result.cutoff,
+            "red": result.red,
+            "yellow": result.yellow,
+            "colour": result.colour,
+        },
     )
 
 
