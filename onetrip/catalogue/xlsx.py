@@ -13,12 +13,11 @@ import re
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from onetrip.core import audit
 from onetrip.core.errors import DomainError
+from onetrip.core.xlsx import FIRST_DATA_ROW, MAX_ROWS, template_workbook, workbook_bytes
 from onetrip.departments.models import Department
 
 from . import services
@@ -26,8 +25,6 @@ from .guide import Problems, guide_clean
 from .models import Matter
 
 MATTER_SHEET, MATERIAL_SHEET, FORM_SHEET = "事项", "材料", "表单字段"
-FIRST_DATA_ROW = 3
-MAX_ROWS = 5000
 
 TYPE_LABELS = {
     "licensing": "行政许可",
@@ -120,43 +117,12 @@ def steps_from_text(text: str) -> list:
 
 
 def _new_workbook() -> Workbook:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    header_font = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="DDE7F7")
-    key_font = Font(color="888888", size=8)
-    for title, columns in SHEETS:
-        sheet = workbook.create_sheet(title)
-        for index, (key, header, choices) in enumerate(columns, start=1):
-            cell = sheet.cell(row=1, column=index, value=header)
-            cell.font, cell.fill = header_font, header_fill
-            sheet.cell(row=2, column=index, value=key).font = key_font
-            letter = get_column_letter(index)
-            sheet.column_dimensions[letter].width = max(10, min(40, len(header) * 2 + 4))
-            if choices:
-                validation = DataValidation(
-                    type="list",
-                    formula1='"' + ",".join(choices.values()) + '"',
-                    allow_blank=True,
-                    showErrorMessage=True,
-                    errorTitle=header,
-                    error="请从列表中选择。",
-                )
-                sheet.add_data_validation(validation)
-                validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{MAX_ROWS}")
-        sheet.freeze_panes = f"B{FIRST_DATA_ROW}"
-    return workbook
-
-
-def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return template_workbook(SHEETS)
 
 
 def template_build() -> bytes:
     """An empty catalogue workbook with headers and choice lists."""
-    return _save(_new_workbook())
+    return workbook_bytes(_new_workbook())
 
 
 def _cell_value(key: str, value, choices):
@@ -187,7 +153,7 @@ def export_build(*, versions) -> bytes:
         for field in version.form_schema:
             values = {**field, "code": matter.code, "choices": "|".join(field.get("choices", []))}
             form_sheet.append([_cell_value(k, values.get(k), c) for k, _h, c in FORM_COLUMNS])
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def _text(value) -> str:

@@ -11,20 +11,17 @@ import io
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from onetrip.core import audit
 from onetrip.core.errors import DomainError
+from onetrip.core.xlsx import FIRST_DATA_ROW, MAX_ROWS, template_workbook, workbook_bytes
 from onetrip.departments.models import Department
 
 from . import services
 from .models import Dataset
 
 DATASET_SHEET, FIELD_SHEET = "数据集", "字段"
-FIRST_DATA_ROW = 3
-MAX_ROWS = 5000
 
 SHARING = {"free": "无条件共享", "on_approval": "有条件共享", "not_shared": "不予共享"}
 OPENING = {"open": "无条件开放", "conditional": "有条件开放", "closed": "不予开放"}
@@ -90,40 +87,12 @@ SHEETS = [(DATASET_SHEET, DATASET_COLUMNS), (FIELD_SHEET, FIELD_COLUMNS)]
 
 
 def _new_workbook() -> Workbook:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, columns in SHEETS:
-        sheet = workbook.create_sheet(title)
-        for index, (key, header, choices) in enumerate(columns, start=1):
-            cell = sheet.cell(row=1, column=index, value=header)
-            cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F7")
-            sheet.cell(row=2, column=index, value=key).font = Font(color="888888", size=8)
-            letter = get_column_letter(index)
-            sheet.column_dimensions[letter].width = max(10, min(40, len(header) * 2 + 4))
-            if choices:
-                validation = DataValidation(
-                    type="list",
-                    formula1='"' + ",".join(choices.values()) + '"',
-                    allow_blank=True,
-                    showErrorMessage=True,
-                    errorTitle=header,
-                    error="请从列表中选择。",
-                )
-                sheet.add_data_validation(validation)
-                validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{MAX_ROWS}")
-        sheet.freeze_panes = f"B{FIRST_DATA_ROW}"
-    return workbook
-
-
-def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return template_workbook(SHEETS)
 
 
 def template_build() -> bytes:
     """An empty catalogue workbook with headers and choice lists."""
-    return _save(_new_workbook())
+    return workbook_bytes(_new_workbook())
 
 
 def export_build(*, datasets) -> bytes:
@@ -149,7 +118,7 @@ def export_build(*, datasets) -> bytes:
                     for k, _h, choices in FIELD_COLUMNS
                 ]
             )
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def _text(value) -> str:
