@@ -7,17 +7,23 @@ validation lists. Import is all-or-nothing: any problem is reported with its she
 column, and nothing is written.
 """
 
-import io
 import re
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl import Workbook
 
 from onetrip.core import audit
 from onetrip.core.errors import DomainError
-from onetrip.core.xlsx import FIRST_DATA_ROW, MAX_ROWS, template_workbook, workbook_bytes
+from onetrip.core.xlsx import (
+    FIRST_DATA_ROW,
+    MAX_ROWS,
+    cell_text,
+    import_problem,
+    template_workbook,
+    workbook_bytes,
+    workbook_open,
+)
 from onetrip.departments.models import Department
 
 from . import services
@@ -156,14 +162,6 @@ def export_build(*, versions) -> bytes:
     return workbook_bytes(workbook)
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _reverse(choices: dict, value: str):
     """A cell's label back to its value ('是' → True, '行政许可' → 'licensing')."""
     if value == "":
@@ -182,17 +180,10 @@ def _rows(sheet, columns):
     ):
         values = {}
         for (key, _header, choices), raw in zip(columns, cells, strict=False):
-            text = _text(raw)
+            text = cell_text(raw)
             values[key] = _reverse(choices, text) if choices and text else text
         if any(v not in ("", None) for v in values.values()):
             yield number, values
-
-
-def _column_of(columns, key) -> str:
-    for index, (name, header, _c) in enumerate(columns, start=1):
-        if name == key:
-            return f"{get_column_letter(index)}（{header}）"
-    return ""
 
 
 def import_read(*, content: bytes, department: Department) -> tuple[list, list[dict]]:
@@ -200,31 +191,11 @@ def import_read(*, content: bytes, department: Department) -> tuple[list, list[d
     errors: list[dict] = []
 
     def error(sheet, row, columns, key, message):
-        errors.append(
-            {
-                "sheet": sheet,
-                "row": row,
-                "column": _column_of(columns, key),
-                "field": key,
-                "message": str(message),
-            }
-        )
+        errors.append(import_problem(sheet, row, columns, key, message))
 
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
-        raise DomainError(
-            "catalogue.not_a_workbook",
-            _("The file is not an Excel workbook (.xlsx)."),
-            detail={"error": type(exc).__name__},
-        ) from exc
-    missing = [name for name, _cols in SHEETS[:2] if name not in workbook.sheetnames]
-    if missing:
-        raise DomainError(
-            "catalogue.sheet_missing",
-            _("The workbook lacks a sheet of the template."),
-            detail={"missing": missing},
-        )
+    workbook = workbook_open(
+        content, sheets=[name for name, _cols in SHEETS[:2]], code_prefix="catalogue"
+    )
     matters: dict[str, dict] = {}
     for row, values in _rows(workbook[MATTER_SHEET], MATTER_COLUMNS):
         code = values["code"]

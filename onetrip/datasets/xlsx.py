@@ -6,16 +6,21 @@ carry Excel data validation lists. Import is all-or-nothing: every problem is re
 sheet, row and column (in Chinese), and nothing is written unless there is none.
 """
 
-import io
-
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl import Workbook
 
 from onetrip.core import audit
 from onetrip.core.errors import DomainError
-from onetrip.core.xlsx import FIRST_DATA_ROW, MAX_ROWS, template_workbook, workbook_bytes
+from onetrip.core.xlsx import (
+    FIRST_DATA_ROW,
+    MAX_ROWS,
+    cell_text,
+    import_problem,
+    template_workbook,
+    workbook_bytes,
+    workbook_open,
+)
 from onetrip.departments.models import Department
 
 from . import services
@@ -121,26 +126,11 @@ def export_build(*, datasets) -> bytes:
     return workbook_bytes(workbook)
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _reverse(choices: dict, text: str):
     for key, label in choices.items():
         if text in (label, str(key)):
             return key
     return None
-
-
-def _column(columns, key) -> str:
-    for index, (name, header, _c) in enumerate(columns, start=1):
-        if name == key:
-            return f"{get_column_letter(index)}（{header}）"
-    return ""
 
 
 def import_read(*, content: bytes, department: Department) -> tuple[list[dict], list[dict]]:
@@ -149,31 +139,11 @@ def import_read(*, content: bytes, department: Department) -> tuple[list[dict], 
     errors: list[dict] = []
 
     def error(sheet, row, columns, key, message):
-        errors.append(
-            {
-                "sheet": sheet,
-                "row": row,
-                "column": _column(columns, key),
-                "field": key,
-                "message": str(message),
-            }
-        )
+        errors.append(import_problem(sheet, row, columns, key, message))
 
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
-        raise DomainError(
-            "datasets.not_a_workbook",
-            _("The file is not an Excel workbook (.xlsx)."),
-            detail={"error": type(exc).__name__},
-        ) from exc
-    missing = [name for name, _cols in SHEETS if name not in workbook.sheetnames]
-    if missing:
-        raise DomainError(
-            "datasets.sheet_missing",
-            _("The workbook lacks a sheet of the template."),
-            detail={"missing": missing},
-        )
+    workbook = workbook_open(
+        content, sheets=[name for name, _cols in SHEETS], code_prefix="datasets"
+    )
 
     def rows(sheet_name, columns):
         sheet = workbook[sheet_name]
@@ -183,7 +153,7 @@ def import_read(*, content: bytes, department: Department) -> tuple[list[dict], 
         ):
             values = {}
             for (key, _header, choices), raw in zip(columns, cells, strict=False):
-                text = _text(raw)
+                text = cell_text(raw)
                 if choices and text:
                     value = _reverse(choices, text)
                     if value is None:
