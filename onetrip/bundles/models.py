@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onetrip.core.models import UploadedFile
+
 
 class BundleStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")  # 草稿
@@ -93,7 +95,7 @@ def bundle_upload_to(instance, filename: str) -> str:
     return f"bundles/{now:%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
-class BundleMaterial(models.Model):
+class BundleMaterial(UploadedFile):
     """A file uploaded once for a merged material (by name); on submission it is copied to
     every part whose matter asks for a material of that name."""
 
@@ -106,25 +108,10 @@ class BundleMaterial(models.Model):
     )
     name = models.CharField(_("material name"), max_length=200)
     file = models.FileField(_("file"), upload_to=bundle_upload_to, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=50)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(UploadedFile.Meta):
         verbose_name = _("bundle material")
         verbose_name_plural = _("bundle materials")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class BundleNumberSequence(models.Model):

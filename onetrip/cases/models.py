@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onetrip.core.models import UploadedFile
+
 
 class CaseStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")  # 草稿
@@ -219,7 +221,7 @@ def material_upload_to(instance, filename: str) -> str:
     return f"cases/{now:%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
-class CaseMaterial(models.Model):
+class CaseMaterial(UploadedFile):
     """An uploaded file. `matter_material` says which guide material it answers (empty: an
     extra file). Later uploads for the same material are kept; the newest counts."""
 
@@ -239,25 +241,10 @@ class CaseMaterial(models.Model):
         related_name="+",
     )
     file = models.FileField(_("file"), upload_to=material_upload_to, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=50)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(UploadedFile.Meta):
         verbose_name = _("case material")
         verbose_name_plural = _("case materials")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class CaseEvent(models.Model):

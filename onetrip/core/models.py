@@ -86,3 +86,28 @@ class AuditHead(models.Model):
 
     def __str__(self):
         return f"#{self.last_id} {self.last_hash[:12]}"
+
+
+class UploadedFile(models.Model):
+    """What every stored upload records besides the file itself (subclasses declare `file`
+    with their own storage path): the name the person gave it, its type, size and SHA-256,
+    who uploaded it and when."""
+
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
