@@ -13,6 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from . import writebehind
 from .logging import request_id_var
 from .models import AuditEntry, AuditHead
 from .sm3 import sm3_hex
@@ -59,7 +60,7 @@ def _field_text(name: str, value) -> str:
     return str(value or "")[: AuditEntry._meta.get_field(name).max_length]
 
 
-def record(
+def _entry_fields(
     *,
     actor,
     action: str,
@@ -72,14 +73,8 @@ def record(
     detail: dict | None = None,
     request=None,
     ip: str = "",
-) -> AuditEntry:
-    """Append one entry to the chain. `actor` is a user, a client label (str) or None.
-
-    Writers are serialised by the AuditHead row: on PostgreSQL it is locked FOR UPDATE until
-    the caller's transaction ends; on SQLite every write transaction starts IMMEDIATE, which
-    takes the database's single write lock first. Either way each entry's predecessor is the
-    committed newest entry, so concurrent writers still form one chain.
-    """
+) -> dict:
+    """An entry's content, taken now (time, request id, address), without its place in the chain."""
     from .middleware import client_ip  # local: middleware imports nothing from here
 
     if target is not None:
@@ -89,27 +84,63 @@ def record(
     request_id = request_id_var.get()
     # What is hashed must be what the database gives back: round-trip the detail through JSON.
     detail = json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
+    return {
+        "at": timezone.now(),
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "ip": _field_text("ip", ip or (client_ip(request) if request is not None else "")),
+        "request_id": _field_text("request_id", request_id if request_id != "-" else ""),
+        "action": _field_text("action", action),
+        "target_type": _field_text("target_type", target_type),
+        "target_id": _field_text("target_id", target_id),
+        "subject_type": _field_text("subject_type", subject_type),
+        "subject_id": _field_text("subject_id", subject_id),
+        "purpose": _field_text("purpose", purpose),
+        "detail": detail,
+    }
+
+
+def record(**kwargs) -> AuditEntry:
+    """Append one entry to the chain, in the caller's transaction. Arguments: `actor` (a user,
+    a client label or None), `action`, and optionally `target` (or `target_type` and
+    `target_id`), `subject_type`, `subject_id`, `purpose`, `detail`, `request` (or `ip`).
+
+    Writers are serialised by the AuditHead row: on PostgreSQL it is locked FOR UPDATE until
+    the caller's transaction ends; on SQLite every write transaction starts IMMEDIATE, which
+    takes the database's single write lock first. Either way each entry's predecessor is the
+    committed newest entry, so concurrent writers still form one chain.
+    """
+    return _append([_entry_fields(**kwargs)])[0]
+
+
+def record_read(**kwargs) -> None:
+    """Audit a read that happens at high volume (public licence verification, exchange calls):
+    same arguments as `record`, the content taken now, the entry written by the write-behind
+    buffer within `ONETRIP_WRITE_BEHIND_SECONDS` together with others (at once when that is 0).
+    Only for reads: the entry does not share the caller's transaction."""
+    writebehind.add("audit", _entry_fields(**kwargs))
+
+
+def _append(items: list[dict]) -> list[AuditEntry]:
+    """Chain and insert entries in order, with one head lock and one head update."""
     with transaction.atomic():
         head = _locked_head()
-        entry = AuditEntry(
-            at=timezone.now(),
-            actor_id=actor_id,
-            actor_label=actor_label,
-            ip=_field_text("ip", ip or (client_ip(request) if request is not None else "")),
-            request_id=_field_text("request_id", request_id if request_id != "-" else ""),
-            action=_field_text("action", action),
-            target_type=_field_text("target_type", target_type),
-            target_id=_field_text("target_id", target_id),
-            subject_type=_field_text("subject_type", subject_type),
-            subject_id=_field_text("subject_id", subject_id),
-            purpose=_field_text("purpose", purpose),
-            detail=detail,
-            prev_hash=head.last_hash,
-        )
-        entry.hash = entry_hash(entry)
-        entry.save()
-        AuditHead.objects.filter(pk=head.pk).update(last_id=entry.pk, last_hash=entry.hash)
-    return entry
+        previous = head.last_hash
+        entries = []
+        for fields in items:
+            entry = AuditEntry(**fields, prev_hash=previous)
+            entry.hash = previous = entry_hash(entry)
+            entries.append(entry)
+        if len(entries) == 1:
+            entries[0].save()
+        else:
+            AuditEntry.objects.bulk_create(entries)
+        last = entries[-1]
+        AuditHead.objects.filter(pk=head.pk).update(last_id=last.pk, last_hash=last.hash)
+    return entries
+
+
+writebehind.register("audit", _append)
 
 
 def _locked_head() -> AuditHead:

@@ -42,5 +42,4 @@ def verify(request, number: str):
     UTF-8, no spaces), `signature` base64 of the raw signature; check it offline with the
     key `key_id` from GET /api/v1/keys. `signature_ok` is the server's own check.
     The holder's name is masked here; the full name is in the signed payload."""
-    licence = selectors.licence_get_public(number, request=request)
-    return selectors.licence_verification(licence)
+    return selectors.licence_verify_public(number, request=request)

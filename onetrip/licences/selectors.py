@@ -12,7 +12,7 @@ from onetrip.core import audit
 from onetrip.core.errors import NotFound
 from onetrip.signing import services as signing
 
-from . import identifier, policies
+from . import identifier, policies, verification_cache
 from .models import HolderType, Licence, LicenceShare, LicenceStatus
 from .services import share_token_hash
 
@@ -42,17 +42,39 @@ def licence_get_public(number: str, *, request=None, purpose: str = "public veri
     licence = _licences().filter(number=number).first()
     if licence is None:
         raise _not_found()
-    audit.record(
+    _audit_public_read(request, number, licence.holder_type, licence.holder_id, purpose=purpose)
+    return licence
+
+
+def licence_verify_public(number: str, *, request=None) -> dict:
+    """The verification answer (`licence_verification`) for anyone holding the identifier,
+    reused for a few seconds per process (`verification_cache`); every call is audited."""
+    if identifier.parse(number) is None:
+        raise _not_found()
+    hit = verification_cache.get(number)
+    if hit is None:
+        licence = _licences().filter(number=number).first()
+        if licence is None:
+            raise _not_found()
+        hit = (licence_verification(licence), licence.holder_type, licence.holder_id)
+        verification_cache.put(number, hit)
+    answer, holder_type, holder_id = hit
+    _audit_public_read(request, number, holder_type, holder_id, purpose="public verification")
+    return answer
+
+
+def _audit_public_read(request, number: str, holder_type: str, holder_id: str, *, purpose: str):
+    # A read by the public at high volume: written by the write-behind buffer (core.audit).
+    audit.record_read(
         actor=getattr(request, "user", None) if request is not None else None,
         action="licences.licence.verify",
-        target=licence,
-        target_id=licence.number,
-        subject_type=licence.holder_type,
-        subject_id=licence.holder_id,
+        target_type=Licence._meta.label_lower,
+        target_id=number,
+        subject_type=holder_type,
+        subject_id=holder_id,
         purpose=purpose,
         request=request,
     )
-    return licence
 
 
 def licence_verification(licence: Licence) -> dict:

@@ -21,7 +21,7 @@ from onetrip.core.errors import DomainError
 from onetrip.departments.models import Department
 from onetrip.signing import services as signing
 
-from . import identifier, policies
+from . import identifier, policies, verification_cache
 from .models import HolderType, Licence, LicenceShare, LicenceStatus, LicenceType
 
 SHARE_HOURS = 24
@@ -306,6 +306,9 @@ def licence_revoke(*, actor, licence: Licence, reason: str) -> Licence:
         )
     licence.revoked_at, licence.revoked_reason = timezone.now(), reason[:500]
     licence.save(update_fields=["revoked_at", "revoked_reason"])
+    # Dropped now and again after commit, in case a reader cached the old answer meanwhile.
+    verification_cache.forget(licence.number)
+    transaction.on_commit(lambda: verification_cache.forget(licence.number))
     audit.record(
         actor=actor,
         action="licences.licence.revoke",

@@ -266,6 +266,13 @@ ONETRIP_SMS_BACKEND = os.environ.get(
 )
 # Seconds an API worker trusts an access token it has already looked up (0: look up every call).
 ONETRIP_TOKEN_CACHE_SECONDS = int(os.environ.get("ONETRIP_TOKEN_CACHE_SECONDS", "5"))
+# Read audits of high-volume reads (licence verification, exchange calls) and call counters are
+# written in batches this often by each process (0: at once, in the request). See decision 0012.
+ONETRIP_WRITE_BEHIND_SECONDS = float(os.environ.get("ONETRIP_WRITE_BEHIND_SECONDS", "0.2"))
+# Seconds a process reuses a licence's public verification answer (0: read it every time).
+ONETRIP_LICENCE_VERIFY_CACHE_SECONDS = float(
+    os.environ.get("ONETRIP_LICENCE_VERIFY_CACHE_SECONDS", "5")
+)
 ONETRIP_LOGIN_MAX_FAILURES = int(os.environ.get("ONETRIP_LOGIN_MAX_FAILURES", "5"))
 ONETRIP_LOGIN_LOCK_MINUTES = int(os.environ.get("ONETRIP_LOGIN_LOCK_MINUTES", "15"))
 ONETRIP_OTP_TTL_SECONDS = 300

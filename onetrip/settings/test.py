@@ -27,3 +27,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Tests revoke tokens and expect the next call to be refused at once; the cache has its own test.
 ONETRIP_TOKEN_CACHE_SECONDS = 0
+# Audit entries and counters written at once, in the request, so tests can check them; the
+# write-behind buffer and the verification cache have their own tests.
+ONETRIP_WRITE_BEHIND_SECONDS = 0
+ONETRIP_LICENCE_VERIFY_CACHE_SECONDS = 0

@@ -238,3 +238,29 @@ def test_owner_sees_usage_per_dataset_client_and_day(client, his, his_token, pop
     client.force_login(officer)
     page = client.get("/workbench/exchange/usage/").content.decode()
     assert "县卫生健康局" in page and "HIS" in page and "<td>3</td>" in page
+
+
+def test_with_write_behind_calls_are_audited_and_counted_in_batches_and_the_quota_holds(
+    client, his, his_token, pop_base, settings
+):
+    from onetrip.core import audit, writebehind
+
+    settings.ONETRIP_WRITE_BEHIND_SECONDS = 3600  # only the test flushes
+    writebehind.flush()
+    cli(
+        "exchange", "grant", "--client", his[0], "--dataset", "POP-BASE", "--fields", "name",
+        "--quota", "3",
+    )  # fmt: skip
+    try:
+        answers = [call(client, his_token).status_code for _ in range(4)]
+        assert answers == [200, 200, 200, 429]  # unwritten calls count against the quota
+        assert not AuditEntry.objects.filter(action="exchange.call").exists()
+        assert not ExchangeCallStat.objects.exists()
+    finally:
+        writebehind.flush()
+    assert AuditEntry.objects.filter(action="exchange.call").count() == 3
+    assert AuditEntry.objects.filter(action="exchange.call.refused").count() == 1
+    assert ExchangeCallStat.objects.get().count == 3
+    assert call(client, his_token).json()["code"] == "exchange.quota_exceeded"
+    writebehind.flush()
+    assert list(audit.verify()) == []

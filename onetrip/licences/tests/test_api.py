@@ -81,3 +81,24 @@ def test_a_tampered_stored_licence_is_not_called_genuine(client, issue):
     assert body["signature_ok"] is False
     page = client.get(f"/licences/verify/{licence.number}/")
     assert "verdict-invalid" in page.content.decode()
+
+
+def test_answers_are_reused_briefly_but_every_call_is_audited_and_revocation_shows_at_once(
+    client, issue, settings, django_assert_num_queries
+):
+    settings.ONETRIP_LICENCE_VERIFY_CACHE_SECONDS = 60
+    licence = issue(holder_name="张三丰")
+    url = f"/api/v1/licences/{licence.number}/verify"
+    first = client.get(url).json()
+    # no licence query: only the audit entry (savepoint, head, insert, head update, release)
+    with django_assert_num_queries(5):
+        again = client.get(url).json()
+    assert again == first and again["status"] == "valid"
+    assert (
+        AuditEntry.objects.filter(
+            action="licences.licence.verify", target_id=licence.number, subject_id=licence.holder_id
+        ).count()
+        == 2
+    )
+    licence_revoke(actor="cli:test", licence=licence, reason="吊销")
+    assert client.get(url).json()["status"] == "revoked"

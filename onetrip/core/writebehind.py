@@ -1,0 +1,165 @@
+"""Write-behind: bookkeeping writes that high-volume reads cause (read audit entries, call
+counters) collected per process and written together, in one transaction, every
+`ONETRIP_WRITE_BEHIND_SECONDS` (default 0.2 s) by a background thread.
+
+Why: a public licence verification or an exchange look-up is a read, but it must leave an audit
+entry. Written one by one, each such entry takes the database's single write lock (SQLite) or the
+audit chain's head row (PostgreSQL) and an fsync, so reads queue behind each other; written in
+batches, a few hundred reads share one transaction. See docs/decisions/0012-write-behind.md.
+
+What may go here: records of something that has already happened and that the request itself
+never reads back. Never the write a request exists for (a submission and its audit entry stay in
+one transaction). The loss bound: a process killed without warning (SIGKILL, power loss) loses
+what it had not yet written, at most `ONETRIP_WRITE_BEHIND_SECONDS` of such records; a normal
+shutdown (gunicorn's graceful stop, SIGTERM) writes them at exit.
+
+With `ONETRIP_WRITE_BEHIND_SECONDS = 0` (the test settings) `add()` writes at once, in the
+caller's transaction, exactly as a direct write would.
+"""
+
+import atexit
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+
+logger = logging.getLogger(__name__)
+
+Flusher = Callable[[list], None]
+_flushers: dict[str, Flusher] = {}
+
+
+def register(kind: str, flusher: Flusher) -> None:
+    """`flusher(items)` writes a batch of one kind; it runs inside the batch's transaction."""
+    _flushers[kind] = flusher
+
+
+def interval() -> float:
+    return float(getattr(settings, "ONETRIP_WRITE_BEHIND_SECONDS", 0) or 0)
+
+
+def _batch_size() -> int:
+    return int(getattr(settings, "ONETRIP_WRITE_BEHIND_BATCH", 1000))
+
+
+class _Buffer:
+    """The process's pending items, in order, and the thread that writes them."""
+
+    def __init__(self):
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.items: list[tuple[str, object]] = []
+        self.oldest = 0.0  # time.monotonic() when the oldest pending item came
+        self.wake = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def add(self, kind: str, item) -> None:
+        with self.lock:
+            if not self.items:
+                self.oldest = time.monotonic()
+            self.items.append((kind, item))
+            full = len(self.items) >= _batch_size()
+            if self.thread is None:
+                self.thread = threading.Thread(
+                    target=self._run, name="onetrip-write-behind", daemon=True
+                )
+                self.thread.start()
+        if full:
+            self.wake.set()
+
+    def take(self) -> list[tuple[str, object]]:
+        with self.lock:
+            items, self.items = self.items, []
+        return items
+
+    def put_back(self, items: list[tuple[str, object]]) -> None:
+        with self.lock:
+            self.items[:0] = items
+
+    def due(self) -> bool:
+        with self.lock:
+            if not self.items:
+                return False
+            full = len(self.items) >= _batch_size()
+            return full or time.monotonic() - self.oldest >= interval()
+
+    def _run(self) -> None:
+        # Wakes at least every second, so a changed interval takes effect soon.
+        while True:
+            self.wake.wait(min(interval() or 0.2, 1.0))
+            self.wake.clear()
+            if not self.due():
+                continue
+            try:
+                flush()
+            except Exception:  # keep the thread alive; the items were put back
+                logger.exception("write-behind flush failed; will retry")
+            finally:
+                close_old_connections()
+
+
+_buffer = _Buffer()
+
+
+def _current() -> _Buffer:
+    """The buffer of this process; after a fork the child starts empty (the parent writes what
+    it had) with its own lock and thread."""
+    global _buffer
+    if _buffer.pid != os.getpid():
+        _buffer = _Buffer()
+    return _buffer
+
+
+def add(kind: str, item) -> None:
+    """Queue one item of a registered kind (or write it at once when write-behind is off)."""
+    if kind not in _flushers:
+        raise KeyError(f"no write-behind flusher registered for {kind!r}")
+    if interval() <= 0:
+        _flushers[kind]([item])
+        return
+    _current().add(kind, item)
+
+
+def pending() -> int:
+    return len(_current().items)
+
+
+def flush() -> int:
+    """Write everything pending in one transaction, in order; returns how many items. On an
+    error nothing is written and the items go back to the front of the queue."""
+    buffer = _current()
+    items = buffer.take()
+    if not items:
+        return 0
+    try:
+        with transaction.atomic():
+            for kind, batch in _by_kind(items):
+                _flushers[kind](batch)
+    except BaseException:
+        buffer.put_back(items)
+        raise
+    return len(items)
+
+
+def _by_kind(items: list[tuple[str, object]]) -> list[tuple[str, list]]:
+    """Consecutive runs of one kind, so that order within and across kinds is kept."""
+    runs: list[tuple[str, list]] = []
+    for kind, item in items:
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(item)
+        else:
+            runs.append((kind, [item]))
+    return runs
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    if _buffer.pid == os.getpid() and _buffer.items:
+        try:
+            flush()
+        except Exception:  # nothing more can be done at exit; say so
+            logger.exception("write-behind: %d items could not be written at exit", pending())
