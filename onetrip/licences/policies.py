@@ -7,6 +7,7 @@
   the operator's command line (a str actor).
 - Printable PDF: the holder (or someone acting for a legal-person holder) and staff who may
   see the issuing department.
+- The workbench's licence pages: staff with `cases.view`, for the departments they may see.
 """
 
 from django.utils.translation import gettext as _
@@ -46,3 +47,32 @@ def require_revoke(actor, department) -> None:
     raise PermissionDenied(
         "licences.permission_denied", _("You may not revoke licences of this department.")
     )
+
+
+# The workbench's licence pages: staff who work on applications (the roles with `cases.view`:
+# window clerks, reviewers, department heads, supervisors) see the licences of the departments
+# they may see; county-wide roles see all.
+VIEW_PERMISSION = "cases.view"
+
+
+def may_view_as_staff(user) -> bool:
+    if account_selectors.staff_for_user(user=user) is None:
+        return False
+    return account_policies.has_permission(user, VIEW_PERMISSION)
+
+
+def require_view_as_staff(user) -> None:
+    if may_view_as_staff(user):
+        return
+    raise PermissionDenied(
+        "licences.permission_denied", _("You may not see licences in the workbench.")
+    )
+
+
+def may_revoke(actor, department) -> bool:
+    """`require_revoke` as a yes/no, for showing or hiding the revocation form."""
+    try:
+        require_revoke(actor, department)
+    except PermissionDenied:
+        return False
+    return True

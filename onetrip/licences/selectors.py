@@ -2,18 +2,22 @@
 the holder's own wallet, a share link, a PDF, and the public verification."""
 
 import base64
+import json
+from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onetrip.accounts import selectors as account_selectors
 from onetrip.core import audit
-from onetrip.core.errors import NotFound
+from onetrip.core.errors import DomainError, NotFound
 from onetrip.signing import services as signing
 
 from . import identifier, policies, verification_cache
-from .models import HolderType, Licence, LicenceShare, LicenceStatus
+from .models import HolderType, Licence, LicenceShare, LicenceStatus, LicenceType
 from .services import share_token_hash
 
 
@@ -46,9 +50,10 @@ def licence_get_public(number: str, *, request=None, purpose: str = "public veri
     return licence
 
 
-def licence_verify_public(number: str, *, request=None) -> dict:
-    """The verification answer (`licence_verification`) for anyone holding the identifier,
-    reused for a few seconds per process (`verification_cache`); every call is audited."""
+def licence_verify_public(number: str, *, request=None) -> tuple[dict, bytes]:
+    """The verification answer (`licence_verification`) for anyone holding the identifier, and
+    the same as JSON (UTF-8), reused for a few seconds per process (`verification_cache`); every
+    call is audited."""
     if identifier.parse(number) is None:
         raise _not_found()
     hit = verification_cache.get(number)
@@ -56,11 +61,13 @@ def licence_verify_public(number: str, *, request=None) -> dict:
         licence = _licences().filter(number=number).first()
         if licence is None:
             raise _not_found()
-        hit = (licence_verification(licence), licence.holder_type, licence.holder_id)
+        answer = licence_verification(licence)
+        body = json.dumps(answer, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
+        hit = (answer, body, licence.holder_type, licence.holder_id)
         verification_cache.put(number, hit)
-    answer, holder_type, holder_id = hit
+    answer, body, holder_type, holder_id = hit
     _audit_public_read(request, number, holder_type, holder_id, purpose="public verification")
-    return answer
+    return answer, body
 
 
 def _audit_public_read(request, number: str, holder_type: str, holder_id: str, *, purpose: str):
@@ -212,3 +219,142 @@ def licence_exists(*, source: str, type_code: str, holder_id: str) -> bool:
     return Licence.objects.filter(
         source=source, licence_type__code=type_code, holder_id=holder_id
     ).exists()
+
+
+# --- The staff workbench (电子证照 list and detail) ---------------------------------------------
+
+STAFF_PAGE_SIZE = 50
+# What a row of the staff list shows; the signed bytes and the fields stay in the database.
+STAFF_LIST_COLUMNS = (
+    "number",
+    "holder_type",
+    "holder_name",
+    "valid_from",
+    "valid_until",
+    "issued_at",
+    "revoked_at",
+    "licence_type",
+    "licence_type__name",
+    "licence_type__code",
+    "department",
+    "department__name",
+)
+
+
+@dataclass(frozen=True)
+class StaffLicencePage:
+    """One page of the staff list: `licences` (each with `masked_holder_name`), the Django
+    `page`, the licence types the caller may filter by and the filters applied."""
+
+    licences: list
+    page: Page
+    types: list
+    status: str
+    type_code: str
+    query: str
+
+
+def _visible_department_ids(*, user) -> set[int] | None:
+    """The departments whose licences the staff member may see (None: every one); anyone
+    without the view permission is refused."""
+    policies.require_view_as_staff(user)
+    staff = account_selectors.staff_for_user(user=user)
+    return account_selectors.department_ids_visible_to(staff=staff)
+
+
+def _status_filter(status: str, today) -> Q:
+    if status == LicenceStatus.REVOKED:
+        return Q(revoked_at__isnull=False)
+    if status == LicenceStatus.EXPIRED:
+        return Q(revoked_at__isnull=True, valid_until__lt=today)
+    return Q(revoked_at__isnull=True) & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+
+
+def licence_page_for_staff(
+    *,
+    user,
+    status: str = "",
+    type_code: str = "",
+    query: str = "",
+    page=1,
+    today=None,
+    request=None,
+) -> StaffLicencePage:
+    """The workbench's licence list, newest first, STAFF_PAGE_SIZE a page: licences of the
+    departments the caller may see, narrowed by status (valid / revoked / expired), licence type
+    and a search of the licence number (part of it), the holder's ID number or USCC (whole) or
+    the holder's name (part of it). A page past the end gives the last page. Audited once per
+    page with the number of licences shown (holders' names are personal data, even masked)."""
+    if status and status not in LicenceStatus.values:
+        raise DomainError(
+            "licences.invalid_status",
+            _("Choose valid, revoked or expired."),
+            detail={"status": status},
+        )
+    visible = _visible_department_ids(user=user)
+    licences = _licences()
+    types = LicenceType.objects.order_by("code").only("code", "name")
+    if visible is not None:
+        licences = licences.filter(department_id__in=visible)
+        types = types.filter(department_id__in=visible)
+    today = today or timezone.localdate()
+    if status:
+        licences = licences.filter(_status_filter(status, today))
+    type_code = (type_code or "").strip()
+    if type_code:
+        licences = licences.filter(licence_type__code=type_code)
+    query = " ".join((query or "").split())[:100]
+    if query:
+        licences = licences.filter(
+            Q(number__icontains=query)
+            | Q(holder_id=query.upper())
+            | Q(holder_name__icontains=query)
+        )
+    licences = licences.only(*STAFF_LIST_COLUMNS).order_by("-issued_at", "-id")
+    page_obj = Paginator(licences, STAFF_PAGE_SIZE).get_page(page)
+    rows = list(page_obj.object_list)
+    for licence in rows:
+        licence.masked_holder_name = mask_name(licence.holder_name, licence.holder_type)
+    audit.record(
+        actor=user,
+        action="licences.licence.list",
+        purpose="workbench licence list",
+        request=request,
+        detail={
+            "count": len(rows),
+            "page": page_obj.number,
+            "status": status,
+            "type": type_code,
+            "query": query,
+        },
+    )
+    return StaffLicencePage(
+        licences=rows,
+        page=page_obj,
+        types=list(types),
+        status=status,
+        type_code=type_code,
+        query=query,
+    )
+
+
+def licence_get_for_staff(
+    *, user, number: str, request=None, purpose: str = "workbench licence detail"
+) -> Licence:
+    """One licence for the workbench, if the caller may see its issuing department; a licence
+    of another department is the same 404 as a missing one. Audited (the holder is the subject)."""
+    visible = _visible_department_ids(user=user)
+    licence = _licences().filter(number=number).first()
+    if licence is None or (visible is not None and licence.department_id not in visible):
+        raise _not_found()
+    audit.record(
+        actor=user,
+        action="licences.licence.read",
+        target=licence,
+        target_id=licence.number,
+        subject_type=licence.holder_type,
+        subject_id=licence.holder_id,
+        purpose=purpose,
+        request=request,
+    )
+    return licence
