@@ -28,6 +28,7 @@ urlpatterns = [
     path("workbench/datasets/", include("onetrip.datasets.workbench_urls")),
     path("workbench/credit/", include("onetrip.credit.workbench_urls")),
     path("workbench/exchange/", include("onetrip.exchange.workbench_urls")),
+    path("workbench/licences/", include("onetrip.licences.workbench_urls")),
     path("workbench/", include("onetrip.workbench.urls")),
     path("applications/", include("onetrip.ratings.urls")),
     path("applications/", include("onetrip.cases.urls")),
