@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from onetrip.accounts import policies
+from onetrip.licences import policies as licence_policies
 
 register = template.Library()
 
@@ -24,6 +25,12 @@ MENU = [
         _("Life-event bundles"),
         ("cases.view",),
         {"bundlework:list", "bundlework:detail"},
+    ),
+    (
+        "licencework:list",
+        _("E-licences"),
+        (licence_policies.VIEW_PERMISSION,),
+        {"licencework:list", "licencework:detail", "licencework:revoke"},
     ),
     ("casework:supervision", _("E-supervision"), ("supervision.view",), {"casework:supervision"}),
     (
