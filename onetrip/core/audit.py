@@ -54,10 +54,15 @@ def _actor_fields(actor) -> tuple[int | None, str]:
     return None, ""
 
 
+_MAX_LENGTHS: dict[str, int] = {}
+
+
 def _field_text(name: str, value) -> str:
     """Cut a value to its column's length, so a long value never fails the write (and the
     hash covers exactly what is stored)."""
-    return str(value or "")[: AuditEntry._meta.get_field(name).max_length]
+    if name not in _MAX_LENGTHS:
+        _MAX_LENGTHS[name] = AuditEntry._meta.get_field(name).max_length
+    return str(value or "")[: _MAX_LENGTHS[name]]
 
 
 def _entry_fields(
@@ -83,7 +88,8 @@ def _entry_fields(
     actor_id, actor_label = _actor_fields(actor)
     request_id = request_id_var.get()
     # What is hashed must be what the database gives back: round-trip the detail through JSON.
-    detail = json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
+    if detail:
+        detail = json.loads(json.dumps(detail, cls=DjangoJSONEncoder, ensure_ascii=False))
     return {
         "at": timezone.now(),
         "actor_id": actor_id,
@@ -96,7 +102,7 @@ def _entry_fields(
         "subject_type": _field_text("subject_type", subject_type),
         "subject_id": _field_text("subject_id", subject_id),
         "purpose": _field_text("purpose", purpose),
-        "detail": detail,
+        "detail": detail or {},
     }
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.http import HttpResponse
 from ninja import Router, Schema
 
 from . import selectors
@@ -42,4 +43,6 @@ def verify(request, number: str):
     UTF-8, no spaces), `signature` base64 of the raw signature; check it offline with the
     key `key_id` from GET /api/v1/keys. `signature_ok` is the server's own check.
     The holder's name is masked here; the full name is in the signed payload."""
-    return selectors.licence_verify_public(number, request=request)
+    _answer, body = selectors.licence_verify_public(number, request=request)
+    # The JSON of VerificationOut, encoded once per licence and reused (see the selector).
+    return HttpResponse(body, content_type="application/json; charset=utf-8")

@@ -8,6 +8,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from onetrip.core.models import AuditEntry
+from onetrip.licences.api import VerificationOut
 from onetrip.licences.services import licence_revoke
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,7 @@ def test_answers_are_reused_briefly_but_every_call_is_audited_and_revocation_sho
     with django_assert_num_queries(5):
         again = client.get(url).json()
     assert again == first and again["status"] == "valid"
+    assert VerificationOut.model_validate(again).number == licence.number  # the documented shape
     assert (
         AuditEntry.objects.filter(
             action="licences.licence.verify", target_id=licence.number, subject_id=licence.holder_id
