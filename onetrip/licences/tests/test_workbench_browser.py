@@ -54,6 +54,7 @@ def test_a_head_finds_and_revokes_a_licence(
     assert "licences.reason_missing" in error.inner_text()
     assert "请填写" in error.inner_text()
     assert_accessible(page)
+    screenshot(page, "licences-workbench-detail-form")
 
     page.get_by_label(re.compile("原因")).fill("以欺骗手段取得许可")
     page.get_by_test_id("revoke").click()
