@@ -21,9 +21,7 @@ def test_a_clerk_sees_intake_but_not_statistics(client, staff_factory):
         assert reverse("workbench:grants") not in nav
 
 
-def test_a_supervisor_sees_supervision_statistics_and_ratings_on_every_page(
-    client, staff_factory
-):
+def test_a_supervisor_sees_supervision_statistics_and_ratings_on_every_page(client, staff_factory):
     client.force_login(staff_factory(roles=("supervisor",)).user)
     for path in (reverse("workbench:home"), reverse("statistics:page")):
         nav = menu_links(client, path)
