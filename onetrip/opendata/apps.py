@@ -6,3 +6,6 @@ class OpendataConfig(AppConfig):
     name = "onetrip.opendata"
     label = "opendata"
     verbose_name = _("Open-data portal")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

@@ -6,22 +6,16 @@ query string (GET) or a JSON object body (POST); answers use CKAN's envelope
 {"help", "success", "result"} and its error types and statuses.
 """
 
-import datetime
 import json
 
-from django.http import JsonResponse
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from . import selectors, services, vocab
-from .models import OpenDataset
-
-LICENSE = {
-    "license_id": "cc-by",
-    "license_title": "Creative Commons Attribution",
-    "license_url": "http://www.opendefinition.org/licenses/cc-by",
-}
+from . import packages, selectors, services, vocab
 
 
 class ActionError(Exception):
@@ -38,132 +32,17 @@ def validation(field_name: str, message: str) -> ActionError:
     return ActionError("Validation Error", message, 409, **{field_name: [message]})
 
 
-def iso(value: datetime.datetime) -> str:
-    """CKAN's timestamps: UTC, ISO 8601 without an offset."""
-    return value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat()
+class RawResult:
+    """A result already written as UTF-8 JSON (stored packages joined; addresses still as
+    \\x01 + relative path, made absolute by the view with packages.expand)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
 
 
-# --- dictionaries ---------------------------------------------------------------------------
-
-
-def organization_dict(request, department, count: int | None = None) -> dict:
-    name = vocab.organization_name(department.code)
-    result = {
-        "id": str(selectors.organization_uuid(department)),
-        "name": name,
-        "title": department.name,
-        "display_name": department.name,
-        "description": "",
-        "type": "organization",
-        "is_organization": True,
-        "state": "active",
-        "approval_status": "approved",
-        "image_url": "",
-        "image_display_url": "",
-        "created": None,
-    }
-    if count is not None:
-        result["package_count"] = count
-    return result
-
-
-def group_dict(name: str, count: int | None = None) -> dict:
-    result = {
-        "id": name,
-        "name": name,
-        "title": vocab.group_title(name),
-        "display_name": vocab.group_title(name),
-        "description": "",
-        "type": "group",
-        "is_organization": False,
-        "state": "active",
-        "approval_status": "approved",
-        "image_url": "",
-        "image_display_url": "",
-    }
-    if count is not None:
-        result["package_count"] = count
-    return result
-
-
-def _url(request, view: str, name: str, fmt: str = "") -> str:
-    """An absolute address, built once per request and view (a page can hold 1000 packages)."""
-    cache = request.__dict__.setdefault("_opendata_urls", {})
-    key = (view, fmt)
-    if key not in cache:
-        args = ["--name--", fmt] if fmt else ["--name--"]
-        cache[key] = request.build_absolute_uri(reverse(view, args=args))
-    return cache[key].replace("--name--", name)
-
-
-def resource_dicts(request, row: OpenDataset) -> list[dict]:
-    result = []
-    for position, (fmt, (label, mimetype, _eu)) in enumerate(vocab.FORMATS.items()):
-        url = _url(request, "opendata:download", row.name, fmt)
-        result.append(
-            {
-                "id": str(row.resource_id(fmt)),
-                "package_id": str(row.public_id),
-                "name": f"{row.title} ({label})",
-                "description": "",
-                "format": label,
-                "mimetype": mimetype,
-                "url": url,
-                "url_type": None,
-                "state": "active",
-                "position": position,
-                "created": iso(row.metadata_created),
-                "last_modified": iso(row.metadata_modified),
-                "metadata_modified": iso(row.metadata_modified),
-                "size": None,
-                "hash": "",
-                "datastore_active": False,
-            }
-        )
-    return result
-
-
-def package_dict(request, row: OpenDataset) -> dict:
-    dataset = row.dataset
-    tags = [t for t in row.tags.split("|") if t]
-    groups = [g for g in row.groups.split("|") if g]
-    resources = resource_dicts(request, row)
-    return {
-        "id": str(row.public_id),
-        "name": row.name,
-        "title": row.title,
-        "notes": row.notes,
-        "type": "dataset",
-        "state": "active",
-        "private": False,
-        "isopen": True,
-        **LICENSE,
-        "author": dataset.owner.name,
-        "author_email": None,
-        "maintainer": dataset.owner.name,
-        "maintainer_email": None,
-        "version": None,
-        "url": _url(request, "opendata:detail", row.name),
-        "metadata_created": iso(row.metadata_created),
-        "metadata_modified": iso(row.metadata_modified),
-        "owner_org": str(selectors.organization_uuid(dataset.owner)),
-        "organization": organization_dict(request, dataset.owner),
-        "groups": [group_dict(name) for name in groups],
-        "tags": [
-            {"id": tag, "name": tag, "display_name": tag, "state": "active", "vocabulary_id": None}
-            for tag in tags
-        ],
-        "num_tags": len(tags),
-        "resources": resources,
-        "num_resources": len(resources),
-        "extras": [
-            {"key": "identifier", "value": dataset.code},
-            {"key": "update_cycle", "value": dataset.update_cycle},
-            {"key": "legal_basis", "value": dataset.legal_basis},
-        ],
-        "relationships_as_object": [],
-        "relationships_as_subject": [],
-    }
+def _packages(request, stored: list[bytes]) -> list[dict]:
+    root = packages.root_url(request)
+    return [json.loads(packages.expand(data, root)) for data in stored]
 
 
 # --- actions --------------------------------------------------------------------------------
@@ -209,23 +88,43 @@ def _int(params, name, default, maximum=None):
 
 
 def package_search(request, params):
+    """The page's stored package JSON joined into CKAN's result. With
+    ONETRIP_OPENDATA_SEARCH_CACHE_SECONDS > 0 the result is also cached under the catalogue
+    version and the parameters, so a repeated query costs one cache read until the catalogue
+    changes (and no longer than that many seconds)."""
+    q, fq, sort = params.get("q", ""), params.get("fq", ""), params.get("sort", "")
+    rows, start = params.get("rows"), params.get("start")
+    stamp = selectors.catalogue_stamp()
+    seconds = int(getattr(settings, "ONETRIP_OPENDATA_SEARCH_CACHE_SECONDS", 0))
+    key = None
+    if stamp and seconds > 0:
+        parts = json.dumps([q, fq, sort, rows, start], ensure_ascii=False, default=str)
+        key = selectors.cache_key("search", stamp, parts)
+        data = cache.get(key)
+        if data is not None:
+            return RawResult(data)
     try:
-        count, rows = selectors.package_search(
-            q=params.get("q", ""),
-            fq=params.get("fq", ""),
-            sort=params.get("sort", ""),
-            rows=params.get("rows"),
-            start=params.get("start"),
+        count, ids = selectors.package_search_ids(
+            q=q, fq=fq, sort=sort, rows=rows, start=start, stamp=stamp
         )
     except selectors.SearchError as error:
         raise validation(error.field, error.message) from None
-    return {
-        "count": count,
-        "sort": params.get("sort") or "score desc, metadata_modified desc",
-        "results": [package_dict(request, row) for row in rows],
-        "facets": {},
-        "search_facets": {},
-    }
+    echo = json.dumps(sort or "score desc, metadata_modified desc", ensure_ascii=False)
+    data = b"".join(
+        [
+            b'{"count": %d, "sort": ' % count,
+            echo.encode(),
+            b', "results": [',
+            b", ".join(selectors.package_json_list(ids=ids)),
+            b'], "facets": {}, "search_facets": {}}',
+        ]
+    )
+    if key and len(data) <= SEARCH_CACHE_MAX_BYTES:
+        cache.set(key, data, seconds)
+    return RawResult(data)
+
+
+SEARCH_CACHE_MAX_BYTES = 1_000_000  # about 250 packages: bigger answers are not cached
 
 
 def package_show(request, params):
@@ -233,7 +132,7 @@ def package_show(request, params):
     row = selectors.open_dataset_get(name_or_id=value)
     if row is None:
         raise not_found(_("Dataset not found"))
-    return package_dict(request, row)
+    return RawResult(selectors.package_json(open_dataset=row))
 
 
 def resource_show(request, params):
@@ -241,13 +140,14 @@ def resource_show(request, params):
     if found is None:
         raise not_found(_("Resource was not found."))
     row, fmt = found
-    return next(r for r in resource_dicts(request, row) if r["id"] == str(row.resource_id(fmt)))
+    (package,) = _packages(request, [selectors.package_json(open_dataset=row)])
+    return next(r for r in package["resources"] if r["id"] == str(row.resource_id(fmt)))
 
 
 def organization_list(request, params):
     organizations = selectors.organization_list()
     if _bool(params.get("all_fields", False)):
-        return [organization_dict(request, d, n) for d, n in organizations]
+        return [packages.organization_dict(d, n) for d, n in organizations]
     return [vocab.organization_name(d.code) for d, _n in organizations]
 
 
@@ -256,17 +156,17 @@ def organization_show(request, params):
     if found is None:
         raise not_found(_("Organization not found"))
     department, count = found
-    result = organization_dict(request, department, count)
+    result = packages.organization_dict(department, count)
     if _bool(params.get("include_datasets", False)):
-        _count, rows = selectors.package_search(fq=f"organization:{result['name']}", rows=1000)
-        result["packages"] = [package_dict(request, row) for row in rows]
+        _count, ids = selectors.package_search_ids(fq=f"organization:{result['name']}", rows=1000)
+        result["packages"] = _packages(request, selectors.package_json_list(ids=ids))
     return result
 
 
 def group_list(request, params):
     counts = selectors.group_counts()
     if _bool(params.get("all_fields", False)):
-        return [group_dict(name, n) for name, n in counts.items()]
+        return [packages.group_dict(name, n) for name, n in counts.items()]
     return list(counts)
 
 
@@ -275,10 +175,10 @@ def group_show(request, params):
     counts = selectors.group_counts()
     if name not in counts:
         raise not_found(_("Group not found"))
-    result = group_dict(name, counts[name])
+    result = packages.group_dict(name, counts[name])
     if _bool(params.get("include_datasets", False)):
-        _count, rows = selectors.package_search(fq=f"groups:{name}", rows=1000)
-        result["packages"] = [package_dict(request, row) for row in rows]
+        _count, ids = selectors.package_search_ids(fq=f"groups:{name}", rows=1000)
+        result["packages"] = _packages(request, selectors.package_json_list(ids=ids))
     return result
 
 
@@ -365,6 +265,17 @@ def action(request, name: str):
         if error.status == 405:
             response["Allow"] = "GET, POST"
         return response
+    if isinstance(result, RawResult):
+        body = b"".join(
+            [
+                b'{"help": ',
+                json.dumps(help_url, ensure_ascii=False).encode(),
+                b', "success": true, "result": ',
+                packages.expand(result.data, packages.root_url(request)),
+                b"}",
+            ]
+        )
+        return HttpResponse(body, content_type="application/json")
     return JsonResponse(
         {"help": help_url, "success": True, "result": result},
         json_dumps_params={"ensure_ascii": False},

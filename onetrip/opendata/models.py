@@ -1,10 +1,22 @@
 """The open-data portal's view of the catalogue (数据开放平台).
 
 An `OpenDataset` is a catalogue dataset as published: its stable CKAN id and name, its three
-resources (CSV, JSON, XLSX) with stable ids, and a copy of the searchable text (title, notes,
-tags, groups, organisation) kept in indexed columns so that `package_search` filters, sorts
-and pages in SQL over tens of thousands of datasets. The row is made when the dataset is first
+resources (CSV, JSON, XLSX) with stable ids, and a copy of what the portal shows and sorts by
+(title, notes, tags, groups, organisation, dates) so that `package_search` filters, sorts and
+pages in SQL over tens of thousands of datasets. The row is made when the dataset is first
 published and kept (with `is_public` off) if it is later closed, so its ids never change.
+
+Made at publication (`services.opendata_sync`) and read by `package_search` (see
+docs/opendata.md, "Search"):
+- `OpenPackage`, the CKAN package dictionary as UTF-8 JSON, so that a page of results is
+  stored bytes joined rather than dictionaries built per row (a table of its own: ~4 KB a
+  row would make every scan of `OpenDataset` read four times as many pages);
+- `OpenLabel` rows, the tags and groups of public datasets, so that `tags:` and `groups:`
+  filters are index look-ups;
+- the text index `opendata_search` (not a Django model: an FTS5 table on SQLite, a table with a
+  GIN-indexed array on PostgreSQL; see `textindex.py`) for `q`;
+- `PortalState.stamp`, the catalogue version: a new random value at every change of what the
+  portal publishes, which keys the cached counts and answers.
 """
 
 import uuid
@@ -39,10 +51,13 @@ class OpenDataset(models.Model):
     organization = models.CharField(_("organization name"), max_length=100)
     tags = models.CharField(_("tags"), max_length=400, blank=True, help_text="|a|b|")
     groups = models.CharField(_("groups"), max_length=200, blank=True, help_text="|a|b|")
-    search_text = models.TextField(_("search text"), blank=True)
     metadata_created = models.DateTimeField(_("first published"))
     metadata_modified = models.DateTimeField(_("last modified"))
     synced_at = models.DateTimeField(_("copied from the catalogue at"))
+    # The owner department as copied: a renamed department makes the row stale (the package
+    # JSON carries the name); departments have no modification time of their own.
+    owner_code = models.CharField(_("owner department code"), max_length=32, blank=True)
+    owner_name = models.CharField(_("owner department name"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("published dataset")
@@ -75,6 +90,78 @@ class OpenDataset(models.Model):
 
     def resource_id(self, fmt: str) -> uuid.UUID:
         return getattr(self, f"{fmt}_id")
+
+
+class OpenPackage(models.Model):
+    """CKAN's package dictionary of a published dataset as UTF-8 JSON (packages.package_json):
+    addresses relative to the portal, each after a \\x01 that the answer replaces with the
+    request's absolute root (packages.expand). Bytes, not text: a page is these joined and
+    sent as they are, with no decoding and encoding of ~4 KB of mostly Chinese per row."""
+
+    open_dataset = models.OneToOneField(
+        OpenDataset,
+        verbose_name=_("published dataset"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="package",
+    )
+    json = models.BinaryField(_("CKAN package (UTF-8 JSON)"))
+
+    class Meta:
+        verbose_name = _("CKAN package")
+        verbose_name_plural = _("CKAN packages")
+
+    def __str__(self):
+        return str(self.open_dataset_id)
+
+
+class LabelKind(models.TextChoices):
+    TAG = "tag", _("Tag")
+    GROUP = "group", _("Group")
+
+
+class OpenLabel(models.Model):
+    """A tag or group of a public dataset (rows exist only while the dataset is public), so
+    that `fq=tags:…` / `groups:…` and the tag and group counts are index look-ups."""
+
+    open_dataset = models.ForeignKey(
+        OpenDataset,
+        verbose_name=_("published dataset"),
+        on_delete=models.CASCADE,
+        related_name="labels",
+    )
+    kind = models.CharField(_("kind"), max_length=5, choices=LabelKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("tag or group")
+        verbose_name_plural = _("tags and groups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "name", "open_dataset"], name="opendata_label_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind}:{self.name}"
+
+
+class PortalState(models.Model):
+    """One row (pk 1): the version of what the portal publishes. Every publication, change,
+    closure or deletion of a published dataset gives it a new random stamp in the same
+    transaction, so anything cached under a stamp is exact for it (selectors.catalogue_stamp).
+    Random rather than a counter: a database emptied (tests) or restored from a backup never
+    meets entries cached for a different catalogue under the same value."""
+
+    stamp = models.UUIDField(_("catalogue version"), default=uuid.uuid4)
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("open-data portal state")
+        verbose_name_plural = _("open-data portal state")
+
+    def __str__(self):
+        return str(self.stamp)
 
 
 class DownloadCount(models.Model):
