@@ -8,14 +8,12 @@ query string (GET) or a JSON object body (POST); answers use CKAN's envelope
 
 import json
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from . import packages, selectors, services, vocab
+from . import answers, packages, selectors, services, vocab
 
 
 class ActionError(Exception):
@@ -88,19 +86,17 @@ def _int(params, name, default, maximum=None):
 
 
 def package_search(request, params):
-    """The page's stored package JSON joined into CKAN's result. With
-    ONETRIP_OPENDATA_SEARCH_CACHE_SECONDS > 0 the result is also cached under the catalogue
-    version and the parameters, so a repeated query costs one cache read until the catalogue
-    changes (and no longer than that many seconds)."""
+    """The page's stored package JSON joined into CKAN's result, cached per process under the
+    catalogue version and the parameters (answers.py): a repeated query costs one look-up
+    until the catalogue changes."""
     q, fq, sort = params.get("q", ""), params.get("fq", ""), params.get("sort", "")
     rows, start = params.get("rows"), params.get("start")
     stamp = selectors.catalogue_stamp()
-    seconds = int(getattr(settings, "ONETRIP_OPENDATA_SEARCH_CACHE_SECONDS", 0))
+    seconds = answers.seconds()
     key = None
     if stamp and seconds > 0:
-        parts = json.dumps([q, fq, sort, rows, start], ensure_ascii=False, default=str)
-        key = selectors.cache_key("search", stamp, parts)
-        data = cache.get(key)
+        key = stamp + json.dumps([q, fq, sort, rows, start], ensure_ascii=False, default=str)
+        data = answers.searches.get(key)
         if data is not None:
             return RawResult(data)
     try:
@@ -119,12 +115,9 @@ def package_search(request, params):
             b'], "facets": {}, "search_facets": {}}',
         ]
     )
-    if key and len(data) <= SEARCH_CACHE_MAX_BYTES:
-        cache.set(key, data, seconds)
+    if key:
+        answers.searches.put(key, data, seconds)
     return RawResult(data)
-
-
-SEARCH_CACHE_MAX_BYTES = 1_000_000  # about 250 packages: bigger answers are not cached
 
 
 def package_show(request, params):

@@ -1,5 +1,6 @@
 """Writes of the open-data portal: publishing catalogue datasets and counting downloads."""
 
+import time
 import uuid
 
 from django.conf import settings
@@ -167,11 +168,23 @@ def opendata_sync(*, actor=None) -> dict:
     return {"published": len(created), "refreshed": len(stale)}
 
 
+_next_ask = 0.0  # this process asks the cache whether a sync is due no more than once a second
+
+
 def opendata_sync_if_due() -> None:
     """Runs `opendata_sync` at most once per ONETRIP_OPENDATA_SYNC_SECONDS (default 30) per
-    cache, so public reads see catalogue changes soon without checking on every request."""
+    cache, so public reads see catalogue changes soon without checking on every request (nor
+    asking the cache, Redis in production, on every request: at most once a second)."""
+    global _next_ask
     seconds = int(getattr(settings, "ONETRIP_OPENDATA_SYNC_SECONDS", 30))
-    if seconds <= 0 or cache.add(SYNC_CACHE_KEY, 1, timeout=seconds):
+    if seconds <= 0:
+        opendata_sync()
+        return
+    now = time.monotonic()
+    if now < _next_ask:
+        return
+    _next_ask = now + min(1.0, seconds)
+    if cache.add(SYNC_CACHE_KEY, 1, timeout=seconds):
         opendata_sync()
 
 
