@@ -14,6 +14,7 @@ from onetrip.accounts.models import Staff
 from onetrip.core import audit
 from onetrip.core.errors import NotFound, PermissionDenied
 from onetrip.core.models import AuditEntry
+from onetrip.core.processcache import ProcessCache
 
 from .models import ExchangeCallStat, ExchangeClient, Grant, GrantStatus, PulledMaterial, PullStatus
 
@@ -28,15 +29,25 @@ READ_ACTIONS = (
 )
 
 
+# Exchange clients by OAuth application, a few seconds per process (ONETRIP_EXCHANGE_CACHE_SECONDS).
+_clients = ProcessCache("ONETRIP_EXCHANGE_CACHE_SECONDS")
+
+
 def client_for_token(access) -> ExchangeClient | None:
     """The exchange client behind a client-credentials token (None: not an exchange client)."""
     if access is None or access.application_id is None or access.user_id is not None:
         return None
-    return (
-        ExchangeClient.objects.select_related("department", "application")
-        .filter(application_id=access.application_id)
-        .first()
-    )
+    client = _clients.get(access.application_id)
+    if client is None:
+        client = (
+            ExchangeClient.objects.select_related("department", "application")
+            .filter(application_id=access.application_id)
+            .order_by()
+            .first()
+        )
+        if client is not None:
+            _clients.put(access.application_id, client)
+    return client
 
 
 def _staff_or_denied(user, permission: str) -> Staff:

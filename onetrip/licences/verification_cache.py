@@ -7,34 +7,7 @@ the entry in its own process at once; other processes answer "valid" for at most
 (docs/decisions/0012-write-behind.md). Every verification is still audited.
 """
 
-from cachetools import TTLCache
-from django.conf import settings
+from onetrip.core.processcache import ProcessCache
 
-_MAX_CACHED = 20_000
-_cache: TTLCache | None = None
-
-
-def _current() -> TTLCache | None:
-    global _cache
-    ttl = float(getattr(settings, "ONETRIP_LICENCE_VERIFY_CACHE_SECONDS", 0) or 0)
-    if ttl <= 0:
-        return None
-    if _cache is None or _cache.ttl != ttl:
-        _cache = TTLCache(maxsize=_MAX_CACHED, ttl=ttl)
-    return _cache
-
-
-def get(number: str):
-    cache = _current()
-    return cache.get(number) if cache is not None else None
-
-
-def put(number: str, answer) -> None:
-    cache = _current()
-    if cache is not None:
-        cache[number] = answer
-
-
-def forget(number: str) -> None:
-    if _cache is not None:
-        _cache.pop(number, None)
+answers = ProcessCache("ONETRIP_LICENCE_VERIFY_CACHE_SECONDS")
+get, put, forget = answers.get, answers.put, answers.forget

@@ -273,6 +273,12 @@ ONETRIP_WRITE_BEHIND_SECONDS = float(os.environ.get("ONETRIP_WRITE_BEHIND_SECOND
 ONETRIP_LICENCE_VERIFY_CACHE_SECONDS = float(
     os.environ.get("ONETRIP_LICENCE_VERIFY_CACHE_SECONDS", "5")
 )
+# Seconds a process reuses an exchange client and a dataset's fields (grants are read every call).
+ONETRIP_EXCHANGE_CACHE_SECONDS = float(os.environ.get("ONETRIP_EXCHANGE_CACHE_SECONDS", "5"))
+# Seconds a process trusts its reading of a grant's calls today (the daily quota; decision 0012).
+ONETRIP_EXCHANGE_COUNT_CACHE_SECONDS = float(
+    os.environ.get("ONETRIP_EXCHANGE_COUNT_CACHE_SECONDS", "1")
+)
 ONETRIP_LOGIN_MAX_FAILURES = int(os.environ.get("ONETRIP_LOGIN_MAX_FAILURES", "5"))
 ONETRIP_LOGIN_LOCK_MINUTES = int(os.environ.get("ONETRIP_LOGIN_LOCK_MINUTES", "15"))
 ONETRIP_OTP_TTL_SECONDS = 300

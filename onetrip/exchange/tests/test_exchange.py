@@ -264,3 +264,19 @@ def test_with_write_behind_calls_are_audited_and_counted_in_batches_and_the_quot
     assert call(client, his_token).json()["code"] == "exchange.quota_exceeded"
     writebehind.flush()
     assert list(audit.verify()) == []
+
+
+def test_with_the_per_process_caches_on_a_revocation_still_takes_effect_at_once(
+    client, his, his_token, pop_base, settings, django_assert_max_num_queries
+):
+    settings.ONETRIP_EXCHANGE_CACHE_SECONDS = 60
+    settings.ONETRIP_EXCHANGE_COUNT_CACHE_SECONDS = 60
+    settings.ONETRIP_TOKEN_CACHE_SECONDS = 60
+    cli("exchange", "grant", "--client", his[0], "--dataset", "POP-BASE", "--fields", "name")
+    assert call(client, his_token).status_code == 200
+    # client, dataset, token and today's count come from memory: grant and record are read
+    with django_assert_max_num_queries(2 + 6):  # + the count and the audit entry (6 statements)
+        assert call(client, his_token).json()["record"] == {"name": "张**"}
+    cli("exchange", "revoke", "--client", his[0], "--dataset", "POP-BASE")
+    refused = call(client, his_token)
+    assert refused.status_code == 403 and refused.json()["code"] == "exchange.grant_revoked"
