@@ -3,6 +3,7 @@
 from functools import cache
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 
@@ -22,8 +23,10 @@ def sms_send(*, phone: str, text: str) -> None:
 
 
 def notification_send(*, user, title: str, body: str = "", link: str = "", sms: bool = True):
-    """Store an in-app message for `user` and, when they have a phone, queue the same text as
-    an SMS. Call it from transaction.on_commit, so nobody hears of a change that rolled back."""
+    """Store an in-app message for `user` in the caller's transaction (a change that rolls back
+    takes its message with it) and, when they have a phone, queue the same text as an SMS once
+    that transaction commits (at once outside a transaction), so nobody hears of a change that
+    rolled back."""
     from .models import Notification
 
     notification = Notification.objects.create(
@@ -31,7 +34,8 @@ def notification_send(*, user, title: str, body: str = "", link: str = "", sms: 
     )
     phone = getattr(user, "phone", None)
     if sms and phone:
-        sms_send(phone=phone, text=f"{title} {body}".strip())
+        text = f"{title} {body}".strip()
+        transaction.on_commit(lambda: sms_send(phone=phone, text=text))
     return notification
 
 

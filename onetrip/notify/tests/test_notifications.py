@@ -30,3 +30,29 @@ def test_notification_is_stored_and_sent_by_sms(person_factory, sms_outbox):
                 wait_for_sms_text = message.text
         time.sleep(0.05)
     assert wait_for_sms_text == "您的申请已受理 承诺于 2026-10-08 前办结。"
+
+
+def test_the_message_joins_the_transaction_and_the_sms_waits_for_its_commit(
+    person_factory, monkeypatch
+):
+    from django.db import transaction
+
+    from onetrip.notify import services
+    from onetrip.notify.models import Notification
+
+    queued = []
+    monkeypatch.setattr(services, "sms_send", lambda *, phone, text: queued.append((phone, text)))
+    user = person_factory(phone="13900004444")
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notification_send(user=user, title="撤回的变更")
+        assert Notification.objects.filter(user=user).count() == 1
+        raise RuntimeError("rolled back")
+    assert not Notification.objects.filter(user=user).exists()
+    assert queued == []  # nobody hears of a change that rolled back
+
+    with transaction.atomic():
+        notification_send(user=user, title="已提交", body="请等待受理。")
+        assert queued == []
+    assert queued == [("13900004444", "已提交 请等待受理。")]
+    assert [n.title for n in notification_list(user=user)] == ["已提交"]
