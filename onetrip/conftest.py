@@ -43,6 +43,17 @@ def celery_worker_for_tests(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _frozen_versions_forgotten():
+    """Test databases reuse primary keys (rollback, flush): no matter version kept per process
+    may outlive its test."""
+    from onetrip.catalogue.selectors import version_frozen_forget
+
+    version_frozen_forget()
+    yield
+    version_frozen_forget()
+
+
+@pytest.fixture(autouse=True)
 def sms_outbox():
     LocmemSmsBackend.outbox.clear()
     yield LocmemSmsBackend.outbox

@@ -185,8 +185,8 @@ class Application(models.Model):
 
     @property
     def current_step_name(self) -> str:
-        steps = self.steps
         if self.status in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW, CaseStatus.SUSPENDED):
+            steps = self.steps
             if 0 <= self.current_step < len(steps):
                 return steps[self.current_step]["name"]
         return ""

@@ -26,8 +26,9 @@ from django.utils.translation import gettext as _
 from onetrip.accounts.policies import require_level
 from onetrip.accounts.selectors import person_for_user, representations_for_person
 from onetrip.catalogue.models import ApplicantKind, MaterialSource, MatterMaterial, MatterVersion
+from onetrip.catalogue.selectors import version_frozen
 from onetrip.core import audit
-from onetrip.core.errors import DomainError, PermissionDenied
+from onetrip.core.errors import DomainError, NotFound, PermissionDenied
 from onetrip.credit.selectors import credit_grade_get
 from onetrip.notify.services import notification_send
 from onetrip.workdays.selectors import workday_add, workday_check
@@ -136,15 +137,15 @@ def case_link(case: Application) -> str:
     return reverse("cases:detail", args=[case.number])
 
 
-def _notify(case, title: str, body: str = "") -> None:
-    """Tell the applicant, after the transaction commits."""
-    user, link = case.applicant, case_link(case)
-    title = f"{title} ({case.number})"
-
-    def send():
-        notification_send(user=user, title=title, body=body, link=link)
-
-    transaction.on_commit(send)
+def _notify(case, title: str, body: str = "", *, user=None) -> None:
+    """Tell the applicant (`user`, when the caller has the applicant's row already): the in-app
+    message in the caller's transaction (it rolls back with it), the SMS after the commit."""
+    notification_send(
+        user=user or case.applicant,
+        title=f"{title} ({case.number})",
+        body=body,
+        link=case_link(case),
+    )
 
 
 def _working_days_after(start: datetime.date, end: datetime.date) -> tuple[int, bool]:
@@ -402,48 +403,167 @@ def case_material_upload(
 # --- the life cycle ---------------------------------------------------------------------------
 
 
-@transaction.atomic
-def case_submit(*, actor, case: Application, request=None, consent: bool = False) -> Application:
-    """Draft → submitted: the whole form must be valid and every required material uploaded
-    (a tolerable one may be left for acceptance to decide). With the applicant's `consent`,
-    materials whose source is shared data or an e-licence are pulled through the exchange
-    (ID-only handling, 一证通办) instead of being brought to a counter."""
-    case = _lock(case)
+# What a submission reads of a case, in one query before its transaction: the case without its
+# long text columns, and its department's name. The matter version comes from
+# catalogue.selectors.version_frozen (a published version never changes).
+SUBMIT_COLUMNS = (
+    "number",
+    "matter_version",
+    "department__name",
+    "applicant",
+    "intake_clerk",
+    "subject_type",
+    "subject_id",
+    "channel",
+    "status",
+    "current_step",
+    "form_data",
+    "submitted_at",
+    "accepted_on",
+    "deadline_on",
+    "deadline_provisional",
+    "finished_at",
+    "licence_number",
+    "tracking_number",
+    "bundle_ref",
+)
+
+
+def _submit_check(*, actor, case: Application, form_data, materials) -> dict:
+    """The rules of a submission: who, status, the whole form, the required uploads (a
+    tolerable material may be left for acceptance to decide). Returns the cleaned form."""
     policies.require_applicant_side(actor, case)
     _require_status(case, CaseStatus.DRAFT)
-    cleaned, errors = form_clean(case.matter_version.form_schema, case.form_data)
+    cleaned, errors = form_clean(case.matter_version.form_schema, form_data)
     if errors:
         raise DomainError(
             "cases.form_invalid", _("Some fields need correcting."), detail=errors, status=422
         )
-    missing = [m for m in materials_missing(case) if not m.is_tolerable]
-    if missing:
-        raise DomainError(
-            "cases.materials_missing",
-            _("Upload these materials first: %(names)s.")
-            % {"names": "、".join(m.name for m in missing)},
-            detail={"materials": [m.name for m in missing]},
-            status=422,
+    needed = [
+        m
+        for m in materials
+        if m.is_required and m.source == MaterialSource.NONE and not m.is_tolerable
+    ]
+    if needed:
+        uploaded = set(
+            case.materials.filter(matter_material__in=[m.pk for m in needed]).values_list(
+                "matter_material_id", flat=True
+            )
         )
-    pulled = [m for m in case.matter_version.materials.all() if m.source != MaterialSource.NONE]
-    if consent and pulled and actor.pk == case.applicant_id:
-        from onetrip.exchange.services import pull_for_applicant
+        missing = [m for m in needed if m.pk not in uploaded]
+        if missing:
+            raise DomainError(
+                "cases.materials_missing",
+                _("Upload these materials first: %(names)s.")
+                % {"names": "、".join(m.name for m in missing)},
+                detail={"materials": [m.name for m in missing]},
+                status=422,
+            )
+    return cleaned
 
-        pull_for_applicant(
-            actor=actor,
-            case_number=case.number,
-            department=case.department,
-            subject_type=case.subject_type,
-            subject_id=case.subject_id,
-            materials=pulled,
-            request=request,
+
+def case_submit(
+    *, actor, case: Application | str, request=None, consent: bool = False
+) -> Application:
+    """Draft → submitted: the whole form must be valid and every required material uploaded
+    (a tolerable one may be left for acceptance to decide). With the applicant's `consent`,
+    materials whose source is shared data or an e-licence are pulled through the exchange
+    (ID-only handling, 一证通办) instead of being brought to a counter.
+
+    `case` is the case (read again here: the caller's copy may be stale) or its number (the
+    API: then nothing else has read it, and the case is a 404 unless the actor may see it).
+    Everything is read and checked before one short write transaction that holds the status
+    change, its CaseEvent, its audit entry (which also records who accessed the case) and the
+    in-app notification; the SMS goes out when it commits. A refused submission by number is
+    audited as a read of the case, as the API's read of it used to be."""
+    by_number = isinstance(case, str)
+    number = case if by_number else case.number
+    lookup = {"number": case} if by_number else {"pk": case.pk}
+    try:
+        case = Application.objects.select_related("department").only(*SUBMIT_COLUMNS).get(**lookup)
+    except Application.DoesNotExist:
+        raise policies.not_found(number) from None
+    if by_number and not policies.may_see(actor, case):
+        raise policies.not_found(number)
+    try:
+        return _submit(actor=actor, case=case, request=request, consent=consent)
+    except NotFound:
+        raise
+    except DomainError as refused:
+        if by_number:
+            _read_refused(case, actor=actor, request=request, code=refused.code)
+        raise
+
+
+def _read_refused(case: Application, *, actor, request, code: str) -> None:
+    audit.record(
+        actor=actor,
+        action="cases.application.read",
+        target_type="cases.application",
+        target_id=case.number,
+        subject_type=case.subject_type,
+        subject_id=case.subject_id,
+        purpose="submission refused",
+        detail={"refused": code},
+        request=request,
+    )
+
+
+def _submit(*, actor, case: Application, request, consent: bool) -> Application:
+    case.matter_version, materials = version_frozen(case.matter_version_id)
+    cleaned = _submit_check(actor=actor, case=case, form_data=case.form_data, materials=materials)
+    pulled = [m for m in materials if m.source != MaterialSource.NONE]
+    user = actor if actor.pk == case.applicant_id else case.applicant
+    with transaction.atomic():
+        # The status changes only if nothing changed since the read above (a second submission
+        # or a form save in between); otherwise the case is read again, under a row lock on
+        # PostgreSQL (SQLite's write lock is held already), and checked again.
+        submitted_at = timezone.now()
+        changes = {
+            "form_data": cleaned,
+            "status": CaseStatus.SUBMITTED,
+            "submitted_at": submitted_at,
+        }
+        rows = Application.objects.filter(
+            pk=case.pk, status=CaseStatus.DRAFT, form_data=case.form_data
+        ).update(**changes)
+        if not rows:
+            now = (
+                Application.objects.select_for_update()
+                .filter(pk=case.pk)
+                .values_list("status", "form_data")
+                .first()
+            )
+            if now is None:
+                raise policies.not_found(case.number)
+            case.status, case.form_data = now
+            cleaned = _submit_check(
+                actor=actor, case=case, form_data=case.form_data, materials=materials
+            )
+            changes["form_data"] = cleaned
+            Application.objects.filter(pk=case.pk).update(**changes)
+        if consent and pulled and actor.pk == case.applicant_id:
+            from onetrip.exchange.services import pull_for_applicant
+
+            pull_for_applicant(
+                actor=actor,
+                case_number=case.number,
+                department=case.department,
+                subject_type=case.subject_type,
+                subject_id=case.subject_id,
+                materials=pulled,
+                request=request,
+            )
+        case.form_data, case.status, case.submitted_at = cleaned, CaseStatus.SUBMITTED, submitted_at
+        _event(case, actor=actor, action="submit", from_status=CaseStatus.DRAFT)
+        _notify(
+            case,
+            _("Your application was submitted"),
+            _("We will tell you when it is accepted."),
+            user=user,
         )
-    case.form_data = cleaned
-    case.status, case.submitted_at = CaseStatus.SUBMITTED, timezone.now()
-    case.save(update_fields=["form_data", "status", "submitted_at"])
-    _event(case, actor=actor, action="submit", from_status=CaseStatus.DRAFT)
-    _audit(case, actor=actor, action="submit", request=request)
-    _notify(case, _("Your application was submitted"), _("We will tell you when it is accepted."))
+        # Last: on PostgreSQL the audit chain's head row stays locked until the commit.
+        _audit(case, actor=actor, action="submit", request=request)
     return case
 
 

@@ -148,3 +148,49 @@ def versions_for_export(*, matters) -> list[MatterVersion]:
         .order_by("matter__code")
     )
     return list(versions)
+
+
+# A version that is no longer a draft never changes (editing a published guide makes a new
+# draft, services.matter_draft_edit), so a process may keep what it read of one: what submitting
+# a case checks and answers (name, form fields, the matter's code, the materials). Per process,
+# bounded; a draft is read every time.
+_FROZEN_VERSION_FIELDS = ("id", "matter_id", "name", "form_schema")
+_FROZEN_MATERIAL_FIELDS = tuple(f.attname for f in MatterMaterial._meta.concrete_fields)
+_FROZEN_MAX = 2000
+_frozen_versions: dict[int, tuple] = {}
+
+
+def version_frozen(pk: int) -> tuple[MatterVersion, list[MatterMaterial]]:
+    """The version `pk` (only its name, form fields and matter, whose code is loaded; any other
+    field is read from the database if used) and its materials in order. Each call gets new
+    instances; the form fields (a list of dicts) are shared: read them, never change them."""
+    row = _frozen_versions.get(pk)
+    if row is None:
+        version = (
+            MatterVersion.objects.select_related("matter")
+            .only(*_FROZEN_VERSION_FIELDS[1:], "status", "matter__code")
+            .get(pk=pk)
+        )
+        row = (
+            tuple(getattr(version, name) for name in _FROZEN_VERSION_FIELDS),
+            version.matter.code,
+            [
+                tuple(getattr(m, name) for name in _FROZEN_MATERIAL_FIELDS)
+                for m in version.materials.all()
+            ],
+        )
+        if version.status != VersionStatus.DRAFT:
+            if len(_frozen_versions) >= _FROZEN_MAX:
+                _frozen_versions.clear()
+            _frozen_versions[pk] = row
+    values, matter_code, materials = row
+    version = MatterVersion.from_db("default", _FROZEN_VERSION_FIELDS, values)
+    version.matter = Matter.from_db("default", ("id", "code"), (version.matter_id, matter_code))
+    return version, [
+        MatterMaterial.from_db("default", _FROZEN_MATERIAL_FIELDS, m) for m in materials
+    ]
+
+
+def version_frozen_forget() -> None:
+    """Tests: start with no kept versions."""
+    _frozen_versions.clear()
