@@ -117,13 +117,18 @@ TEMPLATES = [
 ]
 
 
+SQLITE_ENGINE = "onetrip.core.sqlite"
+
+
 def database_from_env() -> dict:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'onetrip.sqlite3'}"
     config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside the single writer; IMMEDIATE avoids
-        # "database is locked" upgrades from read to write inside a transaction.
+        # "database is locked" upgrades from read to write inside a transaction. Our backend
+        # queues write transactions on a file lock (decision 0013).
+        config["ENGINE"] = SQLITE_ENGINE
         config["CONN_MAX_AGE"] = 0 if config["NAME"] == ":memory:" else config["CONN_MAX_AGE"]
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
@@ -131,6 +136,7 @@ def database_from_env() -> dict:
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=20000;"
             ),
+            "write_lock": env_bool("ONETRIP_SQLITE_WRITE_LOCK", True),
         }
     return config
 

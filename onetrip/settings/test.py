@@ -12,7 +12,7 @@ PASSWORD_HASHERS = PASSWORD_HASHERS
 # SQLite: test on a file in WAL mode, as the one-box deployment runs, not on Django's
 # shared-cache memory database, where concurrent threads fail with "database table is locked"
 # instead of waiting for the write lock. One file per test process, so parallel runs never meet.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == SQLITE_ENGINE:  # noqa: F405
     import os as _os
     import tempfile as _tempfile
 

@@ -1,0 +1,121 @@
+"""The SQLite backend's file lock around write transactions (decision 0013): taken at BEGIN,
+given back at COMMIT and ROLLBACK, and several processes writing at once all get through, one
+after another, with the audit chain intact."""
+
+import fcntl
+import os
+import subprocess
+import sys
+
+import pytest
+from django.db import connection, transaction
+
+from onetrip.core import audit
+from onetrip.core.models import AuditEntry
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite backend's own lock"),
+]
+
+
+def _taken(path: str) -> bool:
+    """Whether someone holds the lock (tried from a descriptor of our own)."""
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def test_a_write_transaction_holds_the_lock_until_commit_or_rollback():
+    path = connection.write_lock_path()
+    assert path == f"{connection.settings_dict['NAME']}-writer.lock"
+    with transaction.atomic():
+        audit.record(actor="cli:test", action="tests.lock.commit")
+        assert _taken(path)
+        with transaction.atomic():  # a savepoint takes nothing more
+            assert _taken(path)
+        assert _taken(path)
+    assert not _taken(path)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit.record(actor="cli:test", action="tests.lock.rollback")
+        assert _taken(path)
+        raise RuntimeError("undo")
+    assert not _taken(path)
+    assert not AuditEntry.objects.filter(action="tests.lock.rollback").exists()
+
+    AuditEntry.objects.filter(action="tests.lock.commit").count()  # a read takes nothing
+    assert not _taken(path)
+
+
+def test_the_lock_can_be_turned_off(monkeypatch, tmp_path):
+    from onetrip.core.sqlite.base import DatabaseWrapper
+    from onetrip.settings.base import SQLITE_ENGINE, database_from_env
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert database_from_env()["ENGINE"] == SQLITE_ENGINE
+    assert database_from_env()["OPTIONS"]["write_lock"] is True
+    monkeypatch.setenv("ONETRIP_SQLITE_WRITE_LOCK", "0")
+    config = database_from_env()
+    assert config["OPTIONS"]["write_lock"] is False
+
+    lockless = DatabaseWrapper(
+        {**connection.settings_dict, "OPTIONS": config["OPTIONS"]}, alias="lockless"
+    )
+    try:
+        lockless.ensure_connection()
+        assert lockless.write_lock_path() is None
+        lockless._start_transaction_under_autocommit()
+        assert not _taken(connection.write_lock_path())
+        lockless._rollback()
+    finally:
+        lockless.close()
+
+
+WRITER = """
+import django, sys
+django.setup()
+from django.db import transaction
+from onetrip.core import audit
+name = sys.argv[1]
+for i in range(int(sys.argv[2])):
+    with transaction.atomic():
+        audit.record(actor=f"cli:{name}", action="tests.lock.write", detail={"i": i})
+"""
+
+
+def test_processes_writing_at_once_all_succeed_in_one_chain():
+    env = {
+        **os.environ,
+        # the test settings would point a fresh process at a per-process test file
+        "DJANGO_SETTINGS_MODULE": "onetrip.settings.base",
+        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+    }
+    env.pop("ONETRIP_SQLITE_WRITE_LOCK", None)
+    writers, each = 4, 60
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, f"w{n}", str(each)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(writers)
+    ]
+    for process in processes:
+        _out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+    entries = AuditEntry.objects.filter(action="tests.lock.write")
+    assert entries.count() == writers * each
+    for n in range(writers):
+        mine = entries.filter(actor_label=f"cli:w{n}").order_by("id")
+        assert [e.detail["i"] for e in mine] == list(range(each))
+    assert list(audit.verify()) == []
