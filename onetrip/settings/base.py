@@ -285,6 +285,11 @@ ONETRIP_EXCHANGE_CACHE_SECONDS = float(os.environ.get("ONETRIP_EXCHANGE_CACHE_SE
 ONETRIP_EXCHANGE_COUNT_CACHE_SECONDS = float(
     os.environ.get("ONETRIP_EXCHANGE_COUNT_CACHE_SECONDS", "1")
 )
+# Seconds a process may reuse a package_search answer of the open-data portal (0: never); an
+# answer is kept under the catalogue version, so any change of the catalogue replaces it at once.
+ONETRIP_OPENDATA_SEARCH_CACHE_SECONDS = float(
+    os.environ.get("ONETRIP_OPENDATA_SEARCH_CACHE_SECONDS", "600")
+)
 ONETRIP_LOGIN_MAX_FAILURES = int(os.environ.get("ONETRIP_LOGIN_MAX_FAILURES", "5"))
 ONETRIP_LOGIN_LOCK_MINUTES = int(os.environ.get("ONETRIP_LOGIN_LOCK_MINUTES", "15"))
 ONETRIP_OTP_TTL_SECONDS = 300
