@@ -1,11 +1,12 @@
 """Writes of the open-data portal: publishing catalogue datasets and counting downloads."""
 
+import logging
 import time
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -154,6 +155,8 @@ def opendata_sync(*, actor=None) -> dict:
     if stale:
         _update([row for row, *_rest in stale], [*COPIED, "synced_at"])
         _store(stale, fresh=False)
+    if connection.vendor == "postgresql" and len(created) + len(stale) >= VACUUM_AFTER:
+        transaction.on_commit(_vacuum_analyze)
     if created or stale:
         portal_changed()
         audit.record(
@@ -166,6 +169,24 @@ def opendata_sync(*, actor=None) -> dict:
             },
         )
     return {"published": len(created), "refreshed": len(stale)}
+
+
+VACUUM_AFTER = 1000  # rows published or refreshed by one sync
+logger = logging.getLogger(__name__)
+
+
+def _vacuum_analyze() -> None:
+    """PostgreSQL plans package_search from its statistics and answers from index-only scans
+    when the visibility map is set: after a sync that wrote many rows (the first publication of
+    a catalogue, an upgrade), renew both now rather than when autovacuum comes by. Runs after
+    the commit (VACUUM cannot run in a transaction); a failure only costs speed."""
+    tables = [model._meta.db_table for model in (OpenDataset, OpenLabel, OpenPackage)]
+    tables.append(textindex.TABLE)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
+    except DatabaseError:
+        logger.warning("opendata: VACUUM (ANALYZE) after the sync failed", exc_info=True)
 
 
 _next_ask = 0.0  # this process asks the cache whether a sync is due no more than once a second

@@ -279,3 +279,19 @@ def test_portal_state_is_one_row(catalogue):
     services.opendata_sync()
     services.portal_changed()
     assert PortalState.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_sync_renews_postgresql_statistics(catalogue, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite plans without statistics")
+    monkeypatch.setattr(services, "VACUUM_AFTER", 3)
+    services.opendata_sync()  # publishes the three open datasets, then VACUUM (ANALYZE)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT last_vacuum IS NOT NULL AND last_analyze IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE relname = 'opendata_opendataset'"
+        )
+        assert cursor.fetchone() == (True,)
