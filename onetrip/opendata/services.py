@@ -181,7 +181,7 @@ def _vacuum_analyze() -> None:
     a catalogue, an upgrade), renew both now rather than when autovacuum comes by. Runs after
     the commit (VACUUM cannot run in a transaction); a failure only costs speed."""
     tables = [model._meta.db_table for model in (OpenDataset, OpenLabel, OpenPackage)]
-    tables.append(textindex.TABLE)
+    tables += [textindex.TABLE, textindex.TEXTS]
     try:
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")

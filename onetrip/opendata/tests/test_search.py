@@ -224,9 +224,8 @@ def test_catalogue_version_changes_with_every_change_and_only_then(catalogue):
 def _indexed_ids() -> set[int]:
     from django.db import connection
 
-    table = textindex.TEXTS if connection.vendor == "sqlite" else textindex.TABLE
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT rowid FROM {table}")  # noqa: S608
+        cursor.execute(f"SELECT rowid FROM {textindex.TEXTS}")  # noqa: S608
         return {row[0] for row in cursor.fetchall()}
 
 
