@@ -294,3 +294,12 @@ def test_a_large_sync_renews_postgresql_statistics(catalogue, monkeypatch):
             "WHERE relname = 'opendata_opendataset'"
         )
         assert cursor.fetchone() == (True,)
+
+
+def test_text_index_rebuild_gives_the_same_answers(catalogue):
+    services.opendata_sync()
+    words = ["空气", "工商户", "气", "hy-scjg", "公交线路", "zz"]
+    before = {word: selectors.package_search_ids(q=word, rows=10) for word in words}
+    textindex.rebuild()
+    assert {word: selectors.package_search_ids(q=word, rows=10) for word in words} == before
+    assert before["空气"][0] == 1 and before["zz"][0] == 0
