@@ -30,9 +30,10 @@ from onetrip.catalogue.models import ApplicantKind, MaterialSource, MatterMateri
 from onetrip.catalogue.selectors import version_frozen
 from onetrip.core import audit
 from onetrip.core.errors import DomainError, NotFound, PermissionDenied
+from onetrip.core.plain import prepare_insert
 from onetrip.credit.selectors import credit_grade_get
 from onetrip.departments.models import Department
-from onetrip.notify.services import notification_send
+from onetrip.notify.services import notification_prepare, notification_send
 from onetrip.workdays.selectors import workday_add, workday_check
 
 from . import policies
@@ -109,17 +110,31 @@ def _next_number(region_code: str) -> str:
     return f"{prefix}-{sequence.last:06d}"
 
 
-def _event(case, *, actor, action, from_status, note="", step="") -> CaseEvent:
-    return CaseEvent.objects.create(
+def _event_row(case, *, actor, action, from_status, to_status, note="", step="") -> CaseEvent:
+    return CaseEvent(
         application=case,
         action=action,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label="" if getattr(actor, "pk", None) else str(actor or "")[:150],
         from_status=from_status,
-        to_status=case.status,
+        to_status=to_status,
         step=step[:50],
         note=note,
     )
+
+
+def _event(case, *, actor, action, from_status, note="", step="") -> CaseEvent:
+    event = _event_row(
+        case,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=case.status,
+        note=note,
+        step=step,
+    )
+    event.save(force_insert=True)
+    return event
 
 
 def _audit(case, *, actor, action, request=None, **detail) -> None:
@@ -139,11 +154,11 @@ def case_link(case: Application) -> str:
     return reverse("cases:detail", args=[case.number])
 
 
-def _notify(case, title: str, body: str = "", *, user=None) -> None:
-    """Tell the applicant (`user`, when the caller has the applicant's row already): the in-app
-    message in the caller's transaction (it rolls back with it), the SMS after the commit."""
+def _notify(case, title: str, body: str = "") -> None:
+    """Tell the applicant: the in-app message in the caller's transaction (it rolls back with
+    it), the SMS after the commit."""
     notification_send(
-        user=user or case.applicant,
+        user=case.applicant,
         title=f"{title} ({case.number})",
         body=body,
         link=case_link(case),
@@ -473,22 +488,25 @@ def _submit_update_sql() -> str:
     )
 
 
-def _submit_update(case: Application, *, read_form, cleaned, submitted_at) -> bool:
-    """Draft → submitted, only if the case is still a draft with the form that was read."""
+def _submit_update_prepare(case: Application, *, read_form, cleaned, submitted_at):
+    """Draft → submitted, only if the case is still a draft with the form that was read; the
+    returned function runs it and says whether it did."""
     field = Application._meta.get_field
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _submit_update_sql(),
-            [
-                field("form_data").get_db_prep_save(cleaned, connection),
-                CaseStatus.SUBMITTED,
-                field("submitted_at").get_db_prep_save(submitted_at, connection),
-                case.pk,
-                CaseStatus.DRAFT,
-                field("form_data").get_db_prep_save(read_form, connection),
-            ],
-        )
-        return cursor.rowcount == 1
+    params = [
+        field("form_data").get_db_prep_save(cleaned, connection),
+        CaseStatus.SUBMITTED,
+        field("submitted_at").get_db_prep_save(submitted_at, connection),
+        case.pk,
+        CaseStatus.DRAFT,
+        field("form_data").get_db_prep_save(read_form, connection),
+    ]
+
+    def run() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(_submit_update_sql(), params)
+            return cursor.rowcount == 1
+
+    return run
 
 
 def _submit_check(*, actor, case: Application, form_data, materials) -> dict:
@@ -572,15 +590,32 @@ def _submit(*, actor, case: Application, request, consent: bool) -> Application:
     case.matter_version, materials = version_frozen(case.matter_version_id)
     cleaned = _submit_check(actor=actor, case=case, form_data=case.form_data, materials=materials)
     pulled = [m for m in materials if m.source != MaterialSource.NONE]
-    user = actor if actor.pk == case.applicant_id else case.applicant
+    # Everything the transaction writes is worked out before it starts, so that it only runs
+    # statements (on SQLite every other writer waits for it, decision 0013).
+    submitted_at = timezone.now()
+    status_change = _submit_update_prepare(
+        case, read_form=case.form_data, cleaned=cleaned, submitted_at=submitted_at
+    )
+    event = prepare_insert(
+        _event_row(
+            case,
+            actor=actor,
+            action="submit",
+            from_status=CaseStatus.DRAFT,
+            to_status=CaseStatus.SUBMITTED,
+        )
+    )
+    notification = notification_prepare(
+        user=actor if actor.pk == case.applicant_id else case.applicant,
+        title=f"{_('Your application was submitted')} ({case.number})",
+        body=_("We will tell you when it is accepted."),
+        link=case_link(case),
+    )
     with transaction.atomic():
         # The status changes only if nothing changed since the read above (a second submission
         # or a form save in between); otherwise the case is read again, under a row lock on
         # PostgreSQL (SQLite's write lock is held already), and checked again.
-        submitted_at = timezone.now()
-        if not _submit_update(
-            case, read_form=case.form_data, cleaned=cleaned, submitted_at=submitted_at
-        ):
+        if not status_change():
             now = (
                 Application.objects.select_for_update()
                 .filter(pk=case.pk)
@@ -609,13 +644,8 @@ def _submit(*, actor, case: Application, request, consent: bool) -> Application:
                 request=request,
             )
         case.form_data, case.status, case.submitted_at = cleaned, CaseStatus.SUBMITTED, submitted_at
-        _event(case, actor=actor, action="submit", from_status=CaseStatus.DRAFT)
-        _notify(
-            case,
-            _("Your application was submitted"),
-            _("We will tell you when it is accepted."),
-            user=user,
-        )
+        event()
+        notification()
         # Last: on PostgreSQL the audit chain's head row stays locked until the commit.
         _audit(case, actor=actor, action="submit", request=request)
     return case

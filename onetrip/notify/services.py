@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from onetrip.core.plain import prepare_insert
+
 
 @cache
 def sms_backend_class(path: str):
@@ -37,6 +39,26 @@ def notification_send(*, user, title: str, body: str = "", link: str = "", sms: 
         text = f"{title} {body}".strip()
         transaction.on_commit(lambda: sms_send(phone=phone, text=text))
     return notification
+
+
+def notification_prepare(*, user, title: str, body: str = "", link: str = "", sms: bool = True):
+    """`notification_send` for a hot path: the message (row values, SMS text) is worked out now,
+    before the caller's transaction; the returned function, called inside it, only writes the row
+    (a plain INSERT, core.plain) and queues the SMS for the commit."""
+    from .models import Notification
+
+    insert = prepare_insert(
+        Notification(user=user, title=str(title)[:200], body=str(body), link=str(link)[:300])
+    )
+    phone = getattr(user, "phone", None)
+    text = f"{title} {body}".strip()
+
+    def write() -> None:
+        insert()
+        if sms and phone:
+            transaction.on_commit(lambda: sms_send(phone=phone, text=text))
+
+    return write
 
 
 def notifications_mark_read(*, user) -> int:

@@ -56,3 +56,29 @@ def test_the_message_joins_the_transaction_and_the_sms_waits_for_its_commit(
         assert queued == []
     assert queued == [("13900004444", "已提交 请等待受理。")]
     assert [n.title for n in notification_list(user=user)] == ["已提交"]
+
+
+def test_a_prepared_notification_is_written_only_when_called(person_factory, monkeypatch):
+    from django.db import transaction
+
+    from onetrip.notify import services
+    from onetrip.notify.models import Notification
+    from onetrip.notify.services import notification_prepare
+
+    queued = []
+    monkeypatch.setattr(services, "sms_send", lambda *, phone, text: queued.append((phone, text)))
+    user = person_factory(phone="13900005555")
+    write = notification_prepare(user=user, title="已提交", body="请等待受理。", link="/x/")
+    assert not Notification.objects.filter(user=user).exists()
+    with transaction.atomic():
+        write()
+        assert queued == []
+    note = Notification.objects.get(user=user)
+    assert (note.title, note.body, note.link, note.read_at) == (
+        "已提交",
+        "请等待受理。",
+        "/x/",
+        None,
+    )
+    assert note.created_at is not None
+    assert queued == [("13900005555", "已提交 请等待受理。")]
