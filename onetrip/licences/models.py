@@ -63,6 +63,17 @@ class LicenceType(models.Model):
         return self.name
 
 
+def licence_status(
+    *, revoked: bool, valid_until: datetime.date | None, today: datetime.date | None = None
+) -> str:
+    if revoked:
+        return LicenceStatus.REVOKED
+    today = today or timezone.localdate()
+    if valid_until is not None and valid_until < today:
+        return LicenceStatus.EXPIRED
+    return LicenceStatus.VALID
+
+
 class Licence(models.Model):
     """One issued e-licence. `payload` holds the exact bytes the department's key signed
     (canonical JSON); everything a verifier needs is in it, the signature, `alg` and `key_id`."""
@@ -106,12 +117,9 @@ class Licence(models.Model):
         return self.number
 
     def status(self, today: datetime.date | None = None) -> str:
-        if self.revoked_at is not None:
-            return LicenceStatus.REVOKED
-        today = today or timezone.localdate()
-        if self.valid_until is not None and self.valid_until < today:
-            return LicenceStatus.EXPIRED
-        return LicenceStatus.VALID
+        return licence_status(
+            revoked=self.revoked_at is not None, valid_until=self.valid_until, today=today
+        )
 
     @property
     def current_status(self) -> str:

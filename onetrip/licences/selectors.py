@@ -2,11 +2,14 @@
 the holder's own wallet, a share link, a PDF, and the public verification."""
 
 import base64
+import datetime
+import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,10 +17,18 @@ from django.utils.translation import gettext as _
 from onetrip.accounts import selectors as account_selectors
 from onetrip.core import audit
 from onetrip.core.errors import DomainError, NotFound
+from onetrip.departments.models import Department
 from onetrip.signing import services as signing
 
 from . import identifier, policies, verification_cache
-from .models import HolderType, Licence, LicenceShare, LicenceStatus, LicenceType
+from .models import (
+    HolderType,
+    Licence,
+    LicenceShare,
+    LicenceStatus,
+    LicenceType,
+    licence_status,
+)
 from .services import share_token_hash
 
 
@@ -50,24 +61,68 @@ def licence_get_public(number: str, *, request=None, purpose: str = "public veri
     return licence
 
 
+@dataclass
+class _KeptVerification:
+    """What never changes in a licence's verification answer, and its JSON per status."""
+
+    answer: dict
+    holder_type: str
+    holder_id: str
+    valid_until: datetime.date | None
+    bodies: dict = field(default_factory=dict)
+
+
 def licence_verify_public(number: str, *, request=None) -> tuple[dict, bytes]:
     """The verification answer (`licence_verification`) for anyone holding the identifier, and
-    the same as JSON (UTF-8), reused for a few seconds per process (`verification_cache`); every
-    call is audited."""
+    the same as JSON (UTF-8). What never changes (the signed bytes, the signature check, the
+    names) is kept per process (`verification_cache`); whether the licence is revoked is read on
+    every call, so a revocation shows at once. Every call is audited."""
     if identifier.parse(number) is None:
         raise _not_found()
-    hit = verification_cache.get(number)
-    if hit is None:
-        licence = _licences().filter(number=number).first()
+    kept = verification_cache.get(number)
+    if kept is None:
+        licence = _licence_for_verification(number)
         if licence is None:
             raise _not_found()
-        answer = licence_verification(licence)
-        body = json.dumps(answer, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
-        hit = (answer, body, licence.holder_type, licence.holder_id)
-        verification_cache.put(number, hit)
-    answer, body, holder_type, holder_id = hit
-    _audit_public_read(request, number, holder_type, holder_id, purpose="public verification")
-    return answer, body
+        answer = _verification_answer(
+            licence, type_name=licence.type_name, type_code=licence.type_code, issuer=licence.issuer
+        )
+        kept = _KeptVerification(
+            answer, licence.holder_type, licence.holder_id, licence.valid_until
+        )
+        verification_cache.put(number, kept)
+        revoked = licence.revoked_at is not None
+    else:
+        revoked = _revoked(number)
+        if revoked is None:  # removed meanwhile
+            verification_cache.forget(number)
+            raise _not_found()
+    status = licence_status(revoked=revoked, valid_until=kept.valid_until)
+    body = kept.bodies.get(status)
+    if body is None:
+        text = json.dumps(
+            {**kept.answer, "status": status}, cls=DjangoJSONEncoder, ensure_ascii=False
+        )
+        body = kept.bodies[status] = text.encode()
+    _audit_public_read(
+        request, number, kept.holder_type, kept.holder_id, purpose="public verification"
+    )
+    return {**kept.answer, "status": status}, body
+
+
+@functools.cache
+def _revoked_sql() -> str:
+    quote = connection.ops.quote_name
+    table = quote(Licence._meta.db_table)
+    return f"SELECT {quote('revoked_at')} FROM {table} WHERE {quote('number')} = %s"  # noqa: S608
+
+
+def _revoked(number: str) -> bool | None:
+    """Is the licence revoked (None: there is no such licence)? One indexed plain statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(_revoked_sql(), [number])
+        found = cursor.fetchone()
+    return None if found is None else found[0] is not None
 
 
 def _audit_public_read(request, number: str, holder_type: str, holder_id: str, *, purpose: str):
@@ -84,24 +139,62 @@ def _audit_public_read(request, number: str, holder_type: str, holder_id: str, *
     )
 
 
+@functools.cache
+def _verification_sql() -> str:
+    quote = connection.ops.quote_name
+    licence, kind, department = Licence._meta, LicenceType._meta, Department._meta
+    columns = ", ".join(
+        f"l.{quote(licence.get_field(name).column)}"
+        for name in (
+            "id", "number", "payload", "signature", "alg", "key_id", "holder_name",
+            "holder_type", "holder_id", "valid_from", "valid_until", "revoked_at",
+        )
+    )  # fmt: skip
+    return (
+        f"SELECT {columns}, t.{quote('name')} AS type_name, t.{quote('code')} AS type_code, "  # noqa: S608 — our tables
+        f"d.{quote('name')} AS issuer FROM {quote(licence.db_table)} l "
+        f"JOIN {quote(kind.db_table)} t ON t.{quote('id')} = l.{quote('licence_type_id')} "
+        f"JOIN {quote(department.db_table)} d ON d.{quote('id')} = l.{quote('department_id')} "
+        f"WHERE l.{quote('number')} = %s"
+    )
+
+
+def _licence_for_verification(number: str) -> Licence | None:
+    """The columns a verification shows, with type and issuer names, by one plain statement:
+    the public verification's miss path, where the ORM's query building would cost more than
+    the indexed look-up (bench/README.md)."""
+    return next(iter(Licence.objects.raw(_verification_sql(), [number])), None)
+
+
 def licence_verification(licence: Licence) -> dict:
     """What a verifier is told. `status` is valid only if the stored signature also verifies
     with the published key; a licence whose bytes no longer match its signature is reported
     as not genuine (`signature_ok` False)."""
+    return _verification_answer(
+        licence,
+        type_name=licence.licence_type.name,
+        type_code=licence.licence_type.code,
+        issuer=licence.department.name,
+    )
+
+
+def _verification_answer(licence: Licence, *, type_name: str, type_code: str, issuer: str):
     payload, signature = bytes(licence.payload), bytes(licence.signature)
     signature_ok = signing.verify(licence.key_id, payload, signature)
     return {
         "number": licence.number,
-        "status": licence.status(),
+        "status": licence_status(
+            revoked=licence.revoked_at is not None, valid_until=licence.valid_until
+        ),
         "signature_ok": signature_ok,
         "payload": base64.b64encode(payload).decode(),
         "signature": base64.b64encode(signature).decode(),
         "alg": licence.alg,
         "key_id": licence.key_id,
         "holder_name": mask_name(licence.holder_name, licence.holder_type),
-        "type": licence.licence_type.name,
-        "type_code": licence.licence_type.code,
-        "issuer": licence.department.name,
+        "type": type_name,
+        "type_code": type_code,
+        "issuer": issuer,
         "valid_from": licence.valid_from,
         "valid_until": licence.valid_until,
     }

@@ -1,10 +1,8 @@
-"""The public verification answers, kept a few seconds per process.
-
-A licence's signed bytes never change and its status changes only on revocation or at the end
-of its validity, so the answer to "is this licence genuine and valid" can be reused for
-`ONETRIP_LICENCE_VERIFY_CACHE_SECONDS` (default 5; 0 turns the cache off). A revocation drops
-the entry in its own process at once; other processes answer "valid" for at most that long
-(docs/decisions/0012-write-behind.md). Every verification is still audited.
+"""What never changes in a licence's public verification answer (the signed bytes, the check
+of the signature, the names of type and issuer), kept per process for
+`ONETRIP_LICENCE_VERIFY_CACHE_SECONDS` (default 300; 0 turns the cache off). Whether the licence
+is revoked is read on every call (docs/decisions/0012-write-behind.md). Every verification is
+still audited.
 """
 
 from onetrip.core.processcache import ProcessCache

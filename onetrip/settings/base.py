@@ -275,9 +275,10 @@ ONETRIP_TOKEN_CACHE_SECONDS = int(os.environ.get("ONETRIP_TOKEN_CACHE_SECONDS", 
 # Read audits of high-volume reads (licence verification, exchange calls) and call counters are
 # written in batches this often by each process (0: at once, in the request). See decision 0012.
 ONETRIP_WRITE_BEHIND_SECONDS = float(os.environ.get("ONETRIP_WRITE_BEHIND_SECONDS", "0.2"))
-# Seconds a process reuses a licence's public verification answer (0: read it every time).
+# Seconds a process keeps the unchanging part of a licence's public verification answer
+# (revocation is read on every call; 0: read everything every time).
 ONETRIP_LICENCE_VERIFY_CACHE_SECONDS = float(
-    os.environ.get("ONETRIP_LICENCE_VERIFY_CACHE_SECONDS", "5")
+    os.environ.get("ONETRIP_LICENCE_VERIFY_CACHE_SECONDS", "300")
 )
 # Seconds a process reuses an exchange client and a dataset's fields (grants are read every call).
 ONETRIP_EXCHANGE_CACHE_SECONDS = float(os.environ.get("ONETRIP_EXCHANGE_CACHE_SECONDS", "5"))

@@ -92,7 +92,25 @@ def sign(department: Department, payload: bytes) -> tuple[bytes, str, str]:
 def verify(key_id: str, payload: bytes, signature: bytes) -> bool:
     """Was `payload` signed by key `key_id`? Unknown keys and malformed input give False.
     Retired keys still verify."""
-    key = SigningKey.objects.filter(key_id=key_id).only("algorithm", "public_key").first()
-    if key is None:
+    public = _public_key(key_id)
+    if public is None:
         return False
-    return crypto.verify(key.algorithm, base64.b64decode(key.public_key), bytes(payload), signature)
+    algorithm, key = public
+    return crypto.verify(algorithm, key, bytes(payload), signature)
+
+
+# key id → (algorithm, public key bytes). A key id's public key never changes (a retired key
+# still verifies), so what was found once is kept for the life of the process.
+_public_keys: dict[str, tuple[str, bytes]] = {}
+
+
+def _public_key(key_id: str) -> tuple[str, bytes] | None:
+    found = _public_keys.get(key_id)
+    if found is None:
+        key = SigningKey.objects.filter(key_id=key_id).only("algorithm", "public_key").first()
+        if key is None:
+            return None
+        found = (key.algorithm, base64.b64decode(key.public_key))
+        if len(_public_keys) < 10_000:
+            _public_keys[key_id] = found
+    return found
