@@ -573,7 +573,9 @@ def case_submit(
 
 
 def _read_refused(case: Application, *, actor, request, code: str) -> None:
-    audit.record(
+    """A refused submission changed nothing but showed the caller something of the case: a
+    read, audited through the write-behind buffer like other reads (decision 0012)."""
+    audit.record_read(
         actor=actor,
         action="cases.application.read",
         target_type="cases.application",
