@@ -146,14 +146,13 @@ def flush() -> int:
 
 
 def _by_kind(items: list[tuple[str, object]]) -> list[tuple[str, list]]:
-    """Consecutive runs of one kind, so that order within and across kinds is kept."""
-    runs: list[tuple[str, list]] = []
+    """The items of each kind, in their order, kinds in the order they were registered: every
+    process locks the same rows in the same order (the audit head, then the counters), so two
+    flushes never wait for each other in a circle."""
+    batches: dict[str, list] = {kind: [] for kind in _flushers}
     for kind, item in items:
-        if runs and runs[-1][0] == kind:
-            runs[-1][1].append(item)
-        else:
-            runs.append((kind, [item]))
-    return runs
+        batches[kind].append(item)
+    return [(kind, batch) for kind, batch in batches.items() if batch]
 
 
 @atexit.register

@@ -481,7 +481,7 @@ def _count_call(grant: Grant) -> None:
 
 def _write_counts(keys: list[tuple[int, datetime.date]]) -> None:
     """Adds a batch of counted calls to their (grant, day) rows; runs in the batch's transaction."""
-    for key, calls in Counter(keys).items():
+    for key, calls in sorted(Counter(keys).items()):  # rows locked in one order everywhere
         grant_id, day = key
         rows = ExchangeCallStat.objects.filter(grant_id=grant_id, day=day)
         if not rows.update(count=F("count") + calls):

@@ -74,7 +74,7 @@ def test_a_failed_flush_loses_nothing(buffered):
     assert writebehind.pending() == 3
     before = AuditEntry.objects.count()
     assert writebehind.flush() == 3
-    assert calls == [["a"], ["a"], ["b"]]  # runs of one kind, in order
+    assert calls == [["a", "b"], ["a", "b"]]  # one batch per kind, in order, tried again
     assert AuditEntry.objects.count() == before + 1
 
 
