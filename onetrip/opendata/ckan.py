@@ -151,7 +151,9 @@ def organization_show(request, params):
     department, count = found
     result = packages.organization_dict(department, count)
     if _bool(params.get("include_datasets", False)):
-        _count, ids = selectors.package_search_ids(fq=f"organization:{result['name']}", rows=1000)
+        _count, ids = selectors.package_search_ids(
+            fq=f"organization:{result['name']}", rows=1000, stamp=selectors.catalogue_stamp()
+        )
         result["packages"] = _packages(request, selectors.package_json_list(ids=ids))
     return result
 
@@ -170,7 +172,9 @@ def group_show(request, params):
         raise not_found(_("Group not found"))
     result = packages.group_dict(name, counts[name])
     if _bool(params.get("include_datasets", False)):
-        _count, ids = selectors.package_search_ids(fq=f"groups:{name}", rows=1000)
+        _count, ids = selectors.package_search_ids(
+            fq=f"groups:{name}", rows=1000, stamp=selectors.catalogue_stamp()
+        )
         result["packages"] = _packages(request, selectors.package_json_list(ids=ids))
     return result
 

@@ -202,8 +202,8 @@ def _order(sort: str) -> list[str]:
         order.append(("-" if direction == "desc" else "") + SORTS[name])
     if not order:
         order = ["-metadata_modified"]
-    # The tie-breaker runs the same way as the last key, so that an index on
-    # (is_public, <key>) serves the whole ORDER BY (SQLite keeps the rowid in every index).
+    # The tie-breaker runs the same way as the last key, so that the partial index on
+    # (<key>, id) serves the whole ORDER BY, forwards or backwards.
     return [*order, "-id" if order[-1].startswith("-") else "id"]
 
 
@@ -284,7 +284,9 @@ def package_search_ids(
 def package_search(*, q: str = "", fq: str = "", sort: str = "", rows=None, start=None):
     """(count, page of OpenDataset with dataset and owner) for CKAN's package_search
     parameters (the portal's list page)."""
-    count, ids = package_search_ids(q=q, fq=fq, sort=sort, rows=rows, start=start)
+    count, ids = package_search_ids(
+        q=q, fq=fq, sort=sort, rows=rows, start=start, stamp=catalogue_stamp()
+    )
     found = public_datasets().in_bulk(ids)
     return count, [found[i] for i in ids if i in found]
 
@@ -318,8 +320,26 @@ def package_names() -> list[str]:
 # --- organizations, groups, tags --------------------------------------------------------------
 
 
+def _per_version(kind: str, compute, *parts):
+    """compute(), cached in the Django cache under the catalogue version (see _count)."""
+    stamp = catalogue_stamp()
+    if not stamp:
+        return compute()
+    key = cache_key(kind, stamp, *parts)
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, COUNT_CACHE_SECONDS)
+    return found
+
+
 def organization_list() -> list[tuple[Department, int]]:
-    """Departments that publish at least one open dataset, with how many."""
+    """Departments that publish at least one open dataset, with how many (cached under the
+    catalogue version: a department renamed is seen by the next sync, which changes it)."""
+    return _per_version("organizations", _organization_list)
+
+
+def _organization_list() -> list[tuple[Department, int]]:
     counts = dict(
         OpenDataset.objects.filter(is_public=True)
         .values_list("dataset__owner_id")
@@ -354,11 +374,11 @@ def _label_counts(kind: str, *, query: str = "") -> dict[str, int]:
 
 
 def group_counts() -> dict[str, int]:
-    return _label_counts(LabelKind.GROUP)
+    return _per_version("groups", lambda: _label_counts(LabelKind.GROUP))
 
 
 def tag_counts(*, query: str = "") -> dict[str, int]:
-    return _label_counts(LabelKind.TAG, query=query)
+    return _per_version("tags", lambda: _label_counts(LabelKind.TAG, query=query), query)
 
 
 # --- one dataset's fields, rows and counters -----------------------------------------------
