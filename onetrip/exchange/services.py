@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from onetrip.accounts import policies
 from onetrip.accounts import selectors as account_selectors
-from onetrip.core import audit, writebehind
+from onetrip.core import audit, plain_select, writebehind
 from onetrip.core.errors import DomainError, NotFound, PermissionDenied
 from onetrip.core.processcache import ProcessCache
 from onetrip.datasets import records
@@ -347,20 +347,22 @@ def dataset_for_call(code: str) -> Dataset:
     return dataset
 
 
-@functools.cache
-def _latest_grants_sql() -> str:
-    # A plain statement: on every call, where the ORM's query building would cost more than
-    # the indexed look-up (bench/README.md, exchange).
-    table = connection.ops.quote_name(Grant._meta.db_table)
-    return (
-        f"SELECT * FROM {table} WHERE client_id = %s AND dataset_id = %s "  # noqa: S608 — our table
-        "ORDER BY requested_at DESC, id DESC LIMIT 5"
-    )
+# What a call needs of a grant (read on every call, so revocation is immediate).
+_GRANT_COLUMNS = (
+    "id", "public_id", "client", "dataset", "status", "valid_until", "revoked_at", "fields",
+    "clear_fields", "purpose", "rate_per_minute", "daily_quota",
+)  # fmt: skip
 
 
 def live_grant(*, client: ExchangeClient, dataset: Dataset) -> Grant:
     """The client's current grant on the dataset, read fresh (revocation is immediate)."""
-    grants = list(Grant.objects.raw(_latest_grants_sql(), [client.pk, dataset.pk]))
+    grants = plain_select.instances(
+        Grant,
+        _GRANT_COLUMNS,
+        "client_id = %s AND dataset_id = %s",
+        [client.pk, dataset.pk],
+        "ORDER BY requested_at DESC, id DESC LIMIT 5",
+    )
     now = timezone.now()
     for grant in grants:
         if grant.is_live(now):
