@@ -239,12 +239,7 @@ def licence_list_for_holder(*, user, request=None) -> list[Licence]:
     return licences
 
 
-def licence_get_for_holder(*, user, number: str, request=None, purpose: str = "holder's wallet"):
-    """One licence of the wallet; anyone else's is the same 404 as a missing one."""
-    condition = _holder_filter(user=user)
-    licence = _licences().filter(condition, number=number).first() if condition else None
-    if licence is None:
-        raise _not_found()
+def _audit_licence_read(user, licence: Licence, *, purpose: str, request) -> None:
     audit.record(
         actor=user,
         action="licences.licence.read",
@@ -255,6 +250,15 @@ def licence_get_for_holder(*, user, number: str, request=None, purpose: str = "h
         purpose=purpose,
         request=request,
     )
+
+
+def licence_get_for_holder(*, user, number: str, request=None, purpose: str = "holder's wallet"):
+    """One licence of the wallet; anyone else's is the same 404 as a missing one."""
+    condition = _holder_filter(user=user)
+    licence = _licences().filter(condition, number=number).first() if condition else None
+    if licence is None:
+        raise _not_found()
+    _audit_licence_read(user, licence, purpose=purpose, request=request)
     return licence
 
 
@@ -440,14 +444,5 @@ def licence_get_for_staff(
     licence = _licences().filter(number=number).first()
     if licence is None or (visible is not None and licence.department_id not in visible):
         raise _not_found()
-    audit.record(
-        actor=user,
-        action="licences.licence.read",
-        target=licence,
-        target_id=licence.number,
-        subject_type=licence.holder_type,
-        subject_id=licence.holder_id,
-        purpose=purpose,
-        request=request,
-    )
+    _audit_licence_read(user, licence, purpose=purpose, request=request)
     return licence
