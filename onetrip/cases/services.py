@@ -609,7 +609,7 @@ def _submit(*, actor, case: Application, request, consent: bool) -> Application:
     )
     notification = notification_prepare(
         user=actor if actor.pk == case.applicant_id else case.applicant,
-        title=f"{_('Your application was submitted')} ({case.number})",
+        title=_("Your application was submitted") + f" ({case.number})",
         body=_("We will tell you when it is accepted."),
         link=case_link(case),
     )
