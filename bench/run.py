@@ -383,6 +383,12 @@ def manage(env: dict, *command: str) -> None:
     )
 
 
+def server_shape(args) -> str:
+    if args.worker_class == "gthread":
+        return f"{args.workers} gthread workers × {args.worker_threads} threads"
+    return f"{args.workers} sync workers"
+
+
 def start_gunicorn(args, env: dict) -> subprocess.Popen:
     gunicorn = Path(sys.executable).parent / "gunicorn"
     errors = open(VAR_DIR / f"gunicorn-{args.name}-{args.db}.log", "w")
@@ -395,7 +401,8 @@ def start_gunicorn(args, env: dict) -> subprocess.Popen:
             "--workers",
             str(args.workers),
             "--worker-class",
-            "sync",
+            args.worker_class,
+            *(["--threads", str(args.worker_threads)] if args.worker_class == "gthread" else []),
             "--backlog",
             "2048",
             "--timeout",
@@ -858,7 +865,8 @@ def write_markdown(path: Path, report: dict) -> None:
     lines = [
         f"# Benchmark: {report['db']} — {report['started_at']}",
         "",
-        f"gunicorn {cfg['workers']} sync workers, `onetrip.settings.production`, "
+        f"gunicorn {cfg.get('server', str(cfg['workers']) + ' sync workers')}, "
+        "`onetrip.settings.production`, "
         f"{report['db']} ({report['database']}); wrk -t{cfg['threads']} -c{cfg['connections']}, "
         f"{cfg['duration']} s per measurement after a {cfg['warmup']} s warm-up; "
         f"{report['machine']['cpus']} CPUs ({report['machine']['cpu_model']}), "
@@ -1090,7 +1098,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=15, help="seconds per measurement")
     parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up per scenario")
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--worker-class", choices=("sync", "gthread"), default="sync")
+    parser.add_argument("--worker-threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--timeout", type=int, default=10, help="wrk request timeout, seconds")
     parser.add_argument(
@@ -1182,7 +1192,7 @@ def main() -> None:
     log(f"  fixtures took {time.monotonic() - fixture_started:.0f} s")
     workdir = Path(tempfile.mkdtemp(prefix=f"{args.name}-", dir=VAR_DIR))
     data = data_scenarios.setup(args, env, APP, workdir) if "data" in args.suites else None
-    log(f"gunicorn: {args.workers} sync workers on {HOST}:{args.port}")
+    log(f"gunicorn: {server_shape(args)} on {HOST}:{args.port}")
     server = start_gunicorn(args, env)
     base = f"http://{HOST}:{args.port}"
     csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
@@ -1231,6 +1241,7 @@ def main() -> None:
         "started_at": started.strftime("%Y-%m-%d %H:%M UTC"),
         "config": {
             "workers": args.workers,
+            "server": server_shape(args),
             "threads": args.threads,
             "connections": args.connections,
             "duration": args.duration,
