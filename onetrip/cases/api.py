@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from onetrip.identity.api_auth import bearer_or_session
 
 from . import selectors, services
-from .models import Application
+from .models import Application, CaseStatus
 
 router = Router(tags=["applications"], auth=bearer_or_session)
 
@@ -30,6 +30,8 @@ class ApplicationOut(Schema):
     finished_at: datetime.datetime | None
     licence_number: str | None
     tracking_number: str | None
+    withdrawn_at: datetime.datetime | None = None
+    withdrawal_reason: str | None = None
 
 
 class NoteIn(Schema):
@@ -38,6 +40,10 @@ class NoteIn(Schema):
 
 class ReasonIn(Schema):
     reason: str
+
+
+class WithdrawIn(Schema):
+    reason: str = ""  # an empty or missing reason is refused by the service (cases.reason_needed)
 
 
 class CorrectionIn(Schema):
@@ -68,7 +74,15 @@ def _out(case: Application) -> dict:
         "finished_at": case.finished_at,
         "licence_number": case.licence_number or None,
         "tracking_number": case.tracking_number or None,
+        **_withdrawal(case),
     }
+
+
+def _withdrawal(case: Application) -> dict:
+    # Read only for a withdrawn case: the submission's copy of a case leaves these columns out.
+    if case.status != CaseStatus.WITHDRAWN:
+        return {"withdrawn_at": None, "withdrawal_reason": None}
+    return {"withdrawn_at": case.withdrawn_at, "withdrawal_reason": case.withdrawal_reason}
 
 
 def _case(request, number: str) -> Application:
@@ -164,6 +178,17 @@ def application_deliver(request, number: str, payload: DeliverIn):
         method=payload.method,
         tracking_number=payload.tracking_number,
         request=request,
+    )
+    return _out(case)
+
+
+@router.post("applications/{number}/withdraw", response=ApplicationOut)
+def application_withdraw(request, number: str, payload: WithdrawIn):
+    """The applicant (or a window clerk on their side) withdraws an application that is not
+    decided yet (撤回申请), with a reason: 409 `cases.not_withdrawable` in another status, 422
+    `cases.reason_needed` without a reason."""
+    case = services.case_withdraw(
+        actor=request.user, case=_case(request, number), reason=payload.reason, request=request
     )
     return _out(case)
 

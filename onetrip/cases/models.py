@@ -6,6 +6,7 @@ The life cycle (every move is a service in services.py, recorded as a CaseEvent)
     draft → submitted → accepted → in_review → approved | denied → result_issued → delivered
                       ↘ not_accepted (reason)  ↕ suspended                            → rated
     submitted / accepted / in_review → correction (补正, once) → back where it was
+    submitted / accepted / correction / in_review / suspended → withdrawn (撤回, by the applicant)
 
 The promised time limit counts working days from the day after acceptance (受理次日起算):
 `deadline_on` is stored (indexed with `status`) and moves later by the working days a case spent
@@ -35,6 +36,7 @@ class CaseStatus(models.TextChoices):
     RESULT_ISSUED = "result_issued", _("Result issued")  # 已出证
     DELIVERED = "delivered", _("Delivered")  # 已送达
     RATED = "rated", _("Rated")  # 已评价
+    WITHDRAWN = "withdrawn", _("Withdrawn")  # 已撤回 (by the applicant, before a decision)
 
 
 # The statuses whose time limit is running: these are e-supervised (green / yellow / red).
@@ -48,6 +50,17 @@ FINISHED_STATUSES = (
     CaseStatus.DELIVERED,
     CaseStatus.RATED,
 )
+# The applicant may withdraw (撤回申请) a case that was submitted and is not decided yet. A
+# withdrawn case is closed without a decision: no finished_at, so statistics count it neither as
+# finished nor in the on-time rate, and it is not running, so e-supervision no longer watches it.
+WITHDRAWABLE_STATUSES = (
+    CaseStatus.SUBMITTED,
+    CaseStatus.ACCEPTED,
+    CaseStatus.CORRECTION,
+    CaseStatus.IN_REVIEW,
+    CaseStatus.SUSPENDED,
+)
+WITHDRAWAL_REASON_MAX_LENGTH = 500
 
 
 class Channel(models.TextChoices):
@@ -149,6 +162,10 @@ class Application(models.Model):
     trips = models.PositiveSmallIntegerField(_("trips in person"), default=0)
     not_accepted_reason = models.TextField(_("reason for not accepting"), blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.CharField(
+        _("reason for withdrawal"), max_length=WITHDRAWAL_REASON_MAX_LENGTH, blank=True
+    )
     licence_number = models.CharField(_("licence number"), max_length=100, blank=True)
     delivery_method = models.CharField(
         _("delivery"), max_length=12, choices=DeliveryMethod.choices, blank=True

@@ -10,7 +10,9 @@ Rules enforced here (see models.py for the life cycle):
   them. Grade C or D: acceptance is refused until the material is there;
 - correction (补正) is requested once, listing everything at once; while the case waits, its
   clock stops (CasePause), and on the answer its deadline moves by the paused working days;
-- the deadline is the promised_days-th working day after the acceptance day (受理次日起算).
+- the deadline is the promised_days-th working day after the acceptance day (受理次日起算);
+- the applicant (or a window clerk on their side) may withdraw a case that is submitted and not
+  decided yet (撤回申请, WITHDRAWABLE_STATUSES), giving a reason; it is closed without a decision.
 """
 
 import datetime
@@ -38,6 +40,8 @@ from onetrip.workdays.selectors import workday_add, workday_check
 
 from . import policies
 from .models import (
+    WITHDRAWABLE_STATUSES,
+    WITHDRAWAL_REASON_MAX_LENGTH,
     ActingAs,
     Application,
     CaseCorrection,
@@ -1096,7 +1100,87 @@ def _closed():
         CaseStatus.DENIED,
         CaseStatus.DELIVERED,
         CaseStatus.RATED,
+        CaseStatus.WITHDRAWN,
     )
+
+
+def case_is_withdrawable(case: Application) -> bool:
+    """Whether the case's state allows a withdrawal (the pages show the form only then; who may
+    withdraw is checked by case_withdraw)."""
+    return case.status in WITHDRAWABLE_STATUSES and not case.bundle_ref
+
+
+@transaction.atomic
+def case_withdraw(*, actor, case: Application, reason: str, request=None) -> Application:
+    """The applicant withdraws an application that is not decided yet (撤回申请): submitted,
+    accepted, awaiting correction, in review or suspended. A draft is not withdrawn (it was never
+    submitted), nor a decided case. Who: the applicant, or a window clerk on their side
+    (policies.require_applicant_side: the applicant asks at the counter). The reason is
+    required. The case is closed without a decision: no finished_at (statistics count it
+    neither as finished nor in the on-time rate), an open clock stop is closed, and since
+    `withdrawn` is not a running status e-supervision no longer watches it.
+
+    A part of a life-event bundle cannot be withdrawn on its own: the bundle's status roll-up
+    and joint licensing wait for every part to be decided."""
+    case = _lock(case)
+    policies.require_applicant_side(actor, case)
+    if case.status not in WITHDRAWABLE_STATUSES:
+        raise DomainError(
+            "cases.not_withdrawable",
+            _(
+                "Only an application that is submitted and not decided yet can be withdrawn; "
+                "this one is %(status)s."
+            )
+            % {"status": case.get_status_display()},
+            detail={"status": case.status, "allowed": list(WITHDRAWABLE_STATUSES)},
+            status=409,
+        )
+    if case.bundle_ref:
+        raise DomainError(
+            "cases.bundle_part",
+            _(
+                "This application is part of a life-event bundle and cannot be withdrawn "
+                "on its own."
+            ),
+            status=409,
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("cases.reason_needed", _("Give the reason."), status=422)
+    if len(reason) > WITHDRAWAL_REASON_MAX_LENGTH:
+        raise DomainError(
+            "cases.reason_too_long",
+            _("The reason may be at most %(max)s characters long.")
+            % {"max": WITHDRAWAL_REASON_MAX_LENGTH},
+            status=422,
+        )
+    from_status = case.status
+    _pause_end(case)  # a correction or suspension in progress: its clock stop ends today
+    case.status, case.withdrawal_reason, case.withdrawn_at = (
+        CaseStatus.WITHDRAWN,
+        reason,
+        timezone.now(),
+    )
+    case.save(
+        update_fields=[
+            "status",
+            "withdrawal_reason",
+            "withdrawn_at",
+            "deadline_on",
+            "deadline_provisional",
+        ]
+    )
+    _event(case, actor=actor, action="withdraw", from_status=from_status, note=reason)
+    _audit(
+        case,
+        actor=actor,
+        action="withdraw",
+        request=request,
+        from_status=from_status,
+        reason=reason,
+    )
+    _notify(case, _("Your application was withdrawn"), reason)
+    return case
 
 
 # --- life-event bundles: joint licensing (证照联办) -------------------------------------------

@@ -20,7 +20,13 @@ from onetrip.notify import selectors as notify_selectors
 from onetrip.notify import services as notify_services
 
 from . import selectors, services
-from .models import CaseStatus, Channel, DeliveryMethod, MissingMaterial
+from .models import (
+    WITHDRAWAL_REASON_MAX_LENGTH,
+    CaseStatus,
+    Channel,
+    DeliveryMethod,
+    MissingMaterial,
+)
 
 INPUT_TYPES = {
     "text": ("text", ""),
@@ -90,6 +96,8 @@ def case_context(request, case, **extra) -> dict:
         "events": case.events.select_related("actor").all(),
         "correction": correction,
         "upload_limit_mb": services.upload_max_bytes() // (1024 * 1024),
+        "may_withdraw": services.case_is_withdrawable(case),
+        "reason_max_length": WITHDRAWAL_REASON_MAX_LENGTH,
         **extra,
     }
 
@@ -263,6 +271,21 @@ def submit(request, number: str):
     except DomainError as refused:
         return _refused(request, "cases/detail.html", case, refused)
     messages.success(request, _("Your application was submitted."))
+    return redirect("cases:detail", number=number)
+
+
+@login_required
+@require_POST
+def withdraw(request, number: str):
+    """The applicant withdraws the application (撤回申请) with a reason; a refusal re-renders
+    the page with the reason typed so far."""
+    case = _get_case(request, number, "portal withdraw")
+    reason = request.POST.get("reason", "")
+    try:
+        services.case_withdraw(actor=request.user, case=case, reason=reason, request=request)
+    except DomainError as refused:
+        return _refused(request, "cases/detail.html", case, refused, withdrawal_draft=reason)
+    messages.success(request, _("Your application was withdrawn."))
     return redirect("cases:detail", number=number)
 
 
