@@ -15,6 +15,7 @@ def _columns():
         ("submitted", _("Submitted")),
         ("accepted", _("Accepted")),
         ("finished", _("Finished")),
+        ("withdrawn", _("Withdrawn")),
         ("on_time_rate", _("On-time rate")),
         ("avg_days", _("Average handling working days")),
         ("avg_promised_days", _("Average promised working days")),

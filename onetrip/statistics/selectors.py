@@ -4,7 +4,9 @@ Python only divides the sums of each group.
 
 Definitions (documented in docs/statistics.md):
 - submitted: submitted_at in the range; accepted: accepted_on in the range; finished:
-  finished_on in the range (approved, denied or not accepted);
+  finished_on in the range (approved, denied or not accepted); withdrawn: withdrawn by the
+  applicant (撤回) with withdrawn_at in the range; a withdrawal sets no finished_on, so a
+  withdrawn case is never finished nor in the on-time rate;
 - on-time rate: of the finished cases that had a deadline (were accepted), those finished on or
   before deadline_on (the deadline already moved by clock stops);
 - handling working days: working days d with accepted_on < d <= finished_on (受理次日起算),
@@ -141,6 +143,10 @@ def _aggregates(from_on: datetime.date, to_on: datetime.date) -> dict:
         "submitted": Count("pk", filter=submitted),
         "accepted": Count("pk", filter=Q(accepted_on__gte=from_on, accepted_on__lte=to_on)),
         "finished": Count("pk", filter=finished),
+        "withdrawn": Count(
+            "pk",
+            filter=Q(status=CaseStatus.WITHDRAWN, withdrawn_at__gte=start, withdrawn_at__lt=end),
+        ),
         "timed": Count("pk", filter=timed),
         "on_time": Count("pk", filter=timed & Q(finished_on__lte=F("deadline_on"))),
         "days_sum": Sum(_ordinal("finished_on") - _ordinal("accepted_on"), filter=timed),
@@ -220,7 +226,7 @@ def statistics_report(*, scope: Scope, from_on: datetime.date, to_on: datetime.d
     by_matter = list(
         cases.values("matter_version__matter_id")
         .annotate(**aggregates)
-        .filter(Q(submitted__gt=0) | Q(accepted__gt=0) | Q(finished__gt=0))
+        .filter(Q(submitted__gt=0) | Q(accepted__gt=0) | Q(finished__gt=0) | Q(withdrawn__gt=0))
         .order_by("matter_version__matter_id")
     )
     names = {
