@@ -1,5 +1,7 @@
 """Notifications to people. Sending is background work (Celery; in-process in one-box mode)."""
 
+import contextvars
+from contextlib import contextmanager
 from functools import cache
 
 from django.conf import settings
@@ -16,6 +18,25 @@ def sms_backend_class(path: str):
 
 def sms_backend():
     return sms_backend_class(settings.ONETRIP_SMS_BACKEND)()
+
+
+# Set inside `sms_muted()`: in-app messages are written, no SMS is queued.
+_sms_muted: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "onetrip_sms_muted", default=False
+)
+
+
+@contextmanager
+def sms_muted():
+    """Within this block notifications are in-app messages only: no SMS is queued. For bulk
+    loaders that drive the services for invented people (the demo's sample applications):
+    their phone numbers are made up and may belong to someone, and a loader texting hundreds
+    of "your application was accepted" messages helps nobody."""
+    token = _sms_muted.set(True)
+    try:
+        yield
+    finally:
+        _sms_muted.reset(token)
 
 
 def sms_send(*, phone: str, text: str) -> None:
@@ -35,7 +56,7 @@ def notification_send(*, user, title: str, body: str = "", link: str = "", sms: 
         user=user, title=str(title)[:200], body=str(body), link=str(link)[:300]
     )
     phone = getattr(user, "phone", None)
-    if sms and phone:
+    if sms and phone and not _sms_muted.get():
         text = f"{title} {body}".strip()
         transaction.on_commit(lambda: sms_send(phone=phone, text=text))
     return notification
@@ -52,10 +73,11 @@ def notification_prepare(*, user, title: str, body: str = "", link: str = "", sm
     )
     phone = getattr(user, "phone", None)
     text = f"{title} {body}".strip()
+    muted = _sms_muted.get()
 
     def write() -> None:
         insert()
-        if sms and phone:
+        if sms and phone and not muted and not _sms_muted.get():
             transaction.on_commit(lambda: sms_send(phone=phone, text=text))
 
     return write
