@@ -33,6 +33,7 @@ from onetrip.catalogue.selectors import version_frozen
 from onetrip.core import audit
 from onetrip.core.errors import DomainError, NotFound, PermissionDenied
 from onetrip.core.plain import prepare_insert
+from onetrip.core.plain_select import from_row
 from onetrip.credit.selectors import credit_grade_get
 from onetrip.departments.models import Department
 from onetrip.notify.services import notification_prepare, notification_send
@@ -470,12 +471,15 @@ def _submit_read_sql(key: str) -> str:
 def _submit_read(**lookup) -> Application | None:
     """The case by `number` or `pk`, with its department (id and name only)."""
     ((key, value),) = lookup.items()
-    sql = _submit_read_sql("id" if key == "pk" else key)
-    case = next(iter(Application.objects.raw(sql, [value])), None)
-    if case is not None:
-        case.department = Department.from_db(
-            case._state.db, ("id", "name"), (case.department_id, case.department_name)
-        )
+    with connection.cursor() as cursor:
+        cursor.execute(_submit_read_sql("id" if key == "pk" else key), [value])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    case = from_row(Application, SUBMIT_COLUMNS, row)
+    case.department = Department.from_db(
+        connection.alias, ("id", "name"), (case.department_id, row[-1])
+    )
     return case
 
 

@@ -135,7 +135,9 @@ def _append(items: list[dict]) -> list[AuditEntry]:
     (SQLite) or the head row (PostgreSQL), so it uses plain statements made once (`_statements`)
     instead of building them through the ORM each time (bench/README.md)."""
     sql = _statements()
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: two more round trips while the chain's head
+    # is locked, and an audit entry that fails must take the caller's change with it anyway.
+    with transaction.atomic(savepoint=False):
         previous = _locked_head_hash(sql)
         entries = []
         for fields in items:

@@ -9,6 +9,7 @@ their converters again on every call) costs several times running an indexed loo
 import functools
 
 from django.db import connection, models
+from django.db.models.base import DEFERRED
 from django.db.models.expressions import Col
 
 
@@ -19,12 +20,36 @@ def _select(model: type[models.Model], names: tuple[str, ...], where: str, tail:
     columns = ", ".join(quote(f.column) for f in fields)
     # our own table and columns, quoted; `where` and `tail` are the caller's constant SQL
     sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {where} {tail}"  # noqa: S608
+    attnames, converters = columns_of(model, names)
+    return sql, attnames, converters
+
+
+@functools.cache
+def columns_of(model: type[models.Model], names: tuple[str, ...]):
+    """The attribute names of the fields `names` and, for each, the converters the ORM applies
+    to a value read from the database (for `from_row`)."""
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
     converters = []
     for field in fields:
         expression = Col(meta.db_table, field)
         found = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
         converters.append((found, expression))
-    return sql, [f.attname for f in fields], converters
+    return [f.attname for f in fields], converters
+
+
+def from_row(model: type[models.Model], names: tuple[str, ...], row) -> models.Model:
+    """A `model` instance, as if loaded, from the leading values of `row` (the fields `names`
+    in that order), converted as the ORM would."""
+    attnames, converters = columns_of(model, names)
+    found = {}
+    for attname, value, (functions, expression) in zip(attnames, row, converters, strict=False):
+        for convert in functions:
+            value = convert(value, expression, connection)
+        found[attname] = value
+    # from_db() takes the values in the model's field order, the others deferred
+    values = [found.get(f.attname, DEFERRED) for f in model._meta.concrete_fields]
+    return model.from_db(connection.alias, [f.attname for f in model._meta.concrete_fields], values)
 
 
 def instances(

@@ -40,9 +40,10 @@ def sms_muted():
 
 
 def sms_send(*, phone: str, text: str) -> None:
-    from .tasks import deliver_sms
+    """Queue an SMS; the process's sender thread hands it on (notify.sending)."""
+    from . import sending
 
-    deliver_sms.delay(phone, text)
+    sending.queue(phone=phone, text=text)
 
 
 def notification_send(*, user, title: str, body: str = "", link: str = "", sms: bool = True):

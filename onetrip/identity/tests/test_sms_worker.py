@@ -19,7 +19,7 @@ def test_login_code_goes_through_the_background_worker(
     published = []
 
     def remember(sender=None, headers=None, **kwargs):
-        if sender == "onetrip.notify.tasks.deliver_sms":
+        if sender == "onetrip.notify.tasks.deliver_sms_batch":
             published.append(headers["id"])
 
     signals.after_task_publish.connect(remember, weak=False)
