@@ -4,11 +4,12 @@ Why: handing one SMS to Celery (a Redis publish through kombu) costs a submissio
 of its CPU time, and a broker that is briefly down made a committed change answer 500 (the
 publish ran in `on_commit`, after the data was saved). Now `queue()` only appends to a list; a
 daemon thread per process hands whatever has gathered to Celery as one `deliver_sms_batch`
-task (or, in one-box mode, to the SMS backend) and retries after a failure. Under load a
-few dozen messages share a publish; when idle a message goes out at once.
+task (or, in one-box mode, to the SMS backend) at most `ONETRIP_WRITE_BEHIND_SECONDS` (0.2 s)
+after the first of them came, and retries after a failure. Under load a process's messages of
+those 0.2 s share one publish.
 
 The loss bound is that of decision 0012: a process killed without warning loses the SMS it had
-not yet handed on (milliseconds' worth); a normal shutdown hands them on at exit. The in-app
+not yet handed on (at most 0.2 s worth); a normal shutdown hands them on at exit. The in-app
 message is written in the change's own transaction and is never lost. With
 `ONETRIP_WRITE_BEHIND_SECONDS = 0` (the test settings) `queue()` hands the message on at once.
 """
@@ -54,11 +55,14 @@ class _Sender:
         self.pid = os.getpid()
         self.lock = threading.Lock()
         self.messages: list[tuple[str, str]] = []
+        self.oldest = 0.0  # time.monotonic() when the oldest pending message came
         self.wake = threading.Event()
         self.thread: threading.Thread | None = None
 
     def add(self, message: tuple[str, str]) -> None:
         with self.lock:
+            if not self.messages:
+                self.oldest = time.monotonic()
             self.messages.append(message)
             if self.thread is None:
                 self.thread = threading.Thread(target=self._run, name="onetrip-sms", daemon=True)
@@ -92,6 +96,9 @@ class _Sender:
         while True:
             self.wake.wait()
             self.wake.clear()
+            # Let a batch gather: a sync worker serves one request at a time, so without this
+            # pause every message would be a publish of its own.
+            time.sleep(max(0.0, self.oldest + writebehind.interval() - time.monotonic()))
             try:
                 self.send_pending()
                 failures = 0
