@@ -138,6 +138,15 @@ def database_from_env() -> dict:
             ),
             "write_lock": env_bool("ONETRIP_SQLITE_WRITE_LOCK", True),
         }
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # Parameters bound by the server, and statements a connection runs often prepared once
+        # (psycopg prepares after `prepare_threshold` runs): PostgreSQL then skips parsing and
+        # planning the hot paths' statements (decision 0014). Off for PgBouncer in transaction
+        # mode, which cannot keep a connection's prepared statements.
+        if env_bool("ONETRIP_PG_PREPARED_STATEMENTS", True):
+            config.setdefault("OPTIONS", {}).update(
+                {"server_side_binding": True, "prepare_threshold": 5}
+            )
     return config
 
 
