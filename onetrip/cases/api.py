@@ -63,7 +63,8 @@ def _out(case: Application) -> dict:
         "matter_name": case.matter_version.name,
         "department": case.department.name,
         "status": case.status,
-        "status_label": str(case.get_status_display()),
+        # The label straight from the choices: get_status_display() hashes every lazy label.
+        "status_label": str(CaseStatus(case.status).label),
         "channel": case.channel,
         "submitted_at": case.submitted_at,
         "accepted_on": case.accepted_on,
