@@ -1,5 +1,9 @@
 """Tests: the base settings with fast password hashing where the algorithm is not under test."""
 
+import os as _os_media
+import tempfile as _tempfile_media
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import PASSWORD_HASHERS
 
@@ -19,6 +23,10 @@ if DATABASES["default"]["ENGINE"] == SQLITE_ENGINE:  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": _os.path.join(_tempfile.gettempdir(), f"onetrip-test-{_os.getpid()}.sqlite3")
     }
+
+# Uploads (the demo loader's sample materials among them) go to a directory per test process,
+# not to var/media; tests that look at stored files set their own MEDIA_ROOT.
+MEDIA_ROOT = Path(_tempfile_media.gettempdir()) / f"onetrip-test-media-{_os_media.getpid()}"
 
 # The Celery worker the tests start runs in a thread and outlives pytest's per-test capture of
 # stderr; its INFO lines ("Task received") would be written to a closed stream.
