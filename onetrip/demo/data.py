@@ -130,3 +130,20 @@ def companies(county_code: str, county_name: str, count: int = 12):
             (make_uscc("91", county_code[:6], body), name, "有限责任公司", established, capital)
         )
     return result
+
+
+# Sample applicants: registry people who open accounts so that the demo's sample applications
+# have applicants besides the demo account holders (onetrip/demo/samples.py).
+SAMPLE_APPLICANTS = 12
+
+
+def sample_people(county_code: str, count: int = SAMPLE_APPLICANTS):
+    """The first `count` adults (born 1950–1999) of `population`: (name, gender, birth,
+    id_number, phone), deterministic."""
+    return [row for row in population(county_code) if 1950 <= row[2].year <= 1999][:count]
+
+
+def staff_name(seed: str) -> str:
+    """An invented, deterministic name for a sample staff account."""
+    rng = random.Random(f"onetrip-demo-staff:{seed}")
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(2))

@@ -26,6 +26,7 @@ from onetrip.departments import selectors as department_selectors
 from onetrip.departments import services as department_services
 from onetrip.licences import selectors as licence_selectors
 from onetrip.licences import services as licence_services
+from onetrip.notify.services import sms_muted
 from onetrip.regions import selectors as region_selectors
 from onetrip.regions import services as region_services
 from onetrip.registries import services as registry_services
@@ -34,6 +35,7 @@ from onetrip.signing import services as signing_services
 from onetrip.spatial import services as spatial_services
 
 from . import data
+from .samples import samples_load
 
 ACTOR = "demo loader"
 
@@ -52,6 +54,7 @@ class DemoSummary:
     region_code: str
     logins: list[Login] = field(default_factory=list)
     unregistered: dict = field(default_factory=dict)
+    samples: int = 0  # sample applications (DemoSample rows)
 
 
 def data_file(kind: str, region_code: str) -> Path:
@@ -138,12 +141,15 @@ def _staff(county_code: str) -> dict[str, object]:
     return users
 
 
-def _legal_persons(county, county_code: str, citizens: dict, clerk) -> None:
+def _legal_persons(county, county_code: str, citizens: dict, clerk) -> list[dict]:
+    """The companies in the registry; the first three registered as legal persons (returned)."""
     companies = data.companies(county_code, county.name)
     representatives = [data.DEMO_PEOPLE[1], data.DEMO_PEOPLE[2], data.DEMO_PEOPLE[0]]
+    registered = []
     for index, (uscc, name, entity_type, established, capital) in enumerate(companies):
         representative = representatives[index] if index < len(representatives) else None
         rep_name = representative.name if representative else "（演示）" + name[2:4]
+        address = f"{county.name}{name[2:4]}路{index + 1}号"
         registry_services.entity_record_save(
             actor=ACTOR,
             uscc=uscc,
@@ -154,11 +160,20 @@ def _legal_persons(county, county_code: str, citizens: dict, clerk) -> None:
                 representative.id_number(county_code) if representative else ""
             ),
             registered_capital=Decimal(capital),
-            address=f"{county.name}{name[2:4]}路{index + 1}号",
+            address=address,
             established_on=established,
         )
         if representative is None:
             continue
+        registered.append(
+            {
+                "uscc": uscc,
+                "name": name,
+                "address": address,
+                "representative": representative.name,
+                "representative_key": representative.key,
+            }
+        )
         if account_selectors.legal_person_get(uscc=uscc) is None:
             account_services.legal_person_register(
                 uscc=uscc,
@@ -180,6 +195,7 @@ def _legal_persons(county, county_code: str, citizens: dict, clerk) -> None:
             agent=agent,
             scope="办理市场主体登记、许可类事项（演示）",
         )
+    return registered
 
 
 # --- E-licences (电子证照): types for every licence the catalogue's matters issue, signing keys
@@ -325,17 +341,21 @@ def _licences(county, county_code: str, citizens: dict) -> None:
         )
 
 
-def demo_load(*, region_code: str | None = None, migrate: bool = True) -> DemoSummary:
-    """Migrates, then loads the county's region and department files and the demo people in
-    one transaction. Running it again adds nothing twice."""
+def demo_load(
+    *, region_code: str | None = None, migrate: bool = True, samples: bool = True
+) -> DemoSummary:
+    """Migrates, then loads the county's region and department files, the demo people and
+    (unless `samples` is False) the sample applications in one transaction. Running it again
+    adds nothing twice."""
     region_code = region_code or settings.ONETRIP_REGION
     if migrate:  # outside the transaction: SQLite's schema editor needs that
         call_command("migrate", interactive=False, verbosity=0)
-    with transaction.atomic():
-        return _load(region_code)
+    # No SMS to the invented people, also from what the services queue for the commit.
+    with sms_muted(), transaction.atomic():
+        return _load(region_code, samples=samples)
 
 
-def _load(region_code: str) -> DemoSummary:
+def _load(region_code: str, *, samples: bool = True) -> DemoSummary:
     region_services.regions_load(path=data_file("regions", region_code), actor=ACTOR)
     department_services.departments_load(path=data_file("departments", region_code), actor=ACTOR)
     matters_file = data_file("matters", region_code)
@@ -343,7 +363,7 @@ def _load(region_code: str) -> DemoSummary:
         catalogue_services.matters_load(path=matters_file, actor=ACTOR)
     county = region_selectors.region_get(code=region_code)
     county_code = county.code[:6]
-    _registry_people(county, county_code)
+    records = _registry_people(county, county_code)
     staff = _staff(county_code)
     citizens = {
         person.key: _citizen(person, county_code)
@@ -356,7 +376,7 @@ def _load(region_code: str) -> DemoSummary:
         user.refresh_from_db()
     if not l3.has_level(AssuranceLevel.L3):
         account_services.person_verify_in_person(actor=staff["demo-clerk"], user=l3)
-    _legal_persons(county, county_code, citizens, staff["demo-clerk"])
+    companies = _legal_persons(county, county_code, citizens, staff["demo-clerk"])
     _licences(county, county_code, citizens)
     datasets_file = data_file("datasets", region_code)
     if datasets_file.exists():  # the demo data catalogue (DEMO data, see the file's notes)
@@ -364,8 +384,22 @@ def _load(region_code: str) -> DemoSummary:
     grids_file = data_file("grids", region_code).with_suffix(".geojson")
     if grids_file.exists():
         spatial_services.grids_load(path=grids_file, actor=ACTOR)
+    # Last: sample applications over the catalogue (after the licence types, their keys and the
+    # data catalogue, which approvals and ID-only pulls use).
+    sample_count = (
+        samples_load(
+            county=county,
+            county_code=county_code,
+            records=records,
+            staff=staff,
+            citizens=citizens,
+            companies=companies,
+        )
+        if samples
+        else 0
+    )
 
-    summary = DemoSummary(region_code=region_code)
+    summary = DemoSummary(region_code=region_code, samples=sample_count)
     labels = {
         "citizen_l1": _("Citizen, L1 (registered)"),
         "citizen_l2": _("Citizen, L2 (real-name verified; legal representative)"),

@@ -6,11 +6,14 @@ from io import StringIO
 import pyotp
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 
 from onetrip.accounts.models import AssuranceLevel, Representation, StaffRole, User
 from onetrip.accounts.validators import check_citizen_id, check_uscc
 from onetrip.core.models import AuditEntry, AuditHead
+from onetrip.demo.data import DEMO_PEOPLE, SAMPLE_APPLICANTS
+from onetrip.demo.samples import STORIES
 from onetrip.registries.models import EntityRecord, PopulationRecord
 
 LOGIN = re.compile(r"login (\S+)\s+password (\S+)(?:\s+TOTP secret (\S+))?")
@@ -32,8 +35,9 @@ def row_counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def demo_output(db):
+def demo_output(db, settings, tmp_path):
     """The demo runs twice (inside the test's transaction); counts after each run are kept."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # the sample applications' uploads
     first = run_demo()
     after_first = row_counts()
     second = run_demo()
@@ -48,6 +52,9 @@ def test_running_the_demo_twice_adds_nothing_twice(demo_output):
     assert after_first["registries.PopulationRecord"] >= 300
     assert after_first["regions.Region"] > 40
     assert after_first["catalogue.Matter"] >= 40  # the demo catalogue is loaded too
+    # The sample applications, once each (DemoSample keys them).
+    total = sum(count for _outcome, count in STORIES)
+    assert after_first["demo.DemoSample"] == after_first["cases.Application"] == total
     assert demo_output["first"] == demo_output["second"]
 
 
@@ -62,12 +69,22 @@ def test_the_demo_data_is_well_formed_and_complete(demo_output):
         for a in u.staff.role_assignments.all()
     }
     assert staff_roles == set(StaffRole.values)
+    demo_ids = [person.id_number(settings.ONETRIP_REGION[:6]) for person in DEMO_PEOPLE[:3]]
     levels = sorted(
-        User.objects.filter(user_type="person").values_list("assurance_level", flat=True)
+        User.objects.filter(user_type="person", person__id_number__in=demo_ids).values_list(
+            "assurance_level", flat=True
+        )
     )
     assert levels == [AssuranceLevel.L1, AssuranceLevel.L2, AssuranceLevel.L3]
-    agent = Representation.objects.get(kind="agent", revoked_at__isnull=True)
+    # The sample applicants: verified (L2); two are agents of each registered company.
+    samples = User.objects.filter(user_type="person").exclude(person__id_number__in=demo_ids)
+    assert samples.count() == SAMPLE_APPLICANTS
+    assert set(samples.values_list("assurance_level", flat=True)) == {AssuranceLevel.L2}
+    agent = Representation.objects.get(
+        kind="agent", revoked_at__isnull=True, person__id_number=demo_ids[2]
+    )
     assert agent.person.user.assurance_level == AssuranceLevel.L3
+    assert Representation.objects.filter(kind="agent", revoked_at__isnull=True).count() == 1 + 6
     # The unregistered person printed for the browser is in the registry without an account.
     match = re.search(r"as (\S+), ID (\S+), phone (\d+)", demo_output["first"])
     record = PopulationRecord.objects.get(id_number=match.group(2))

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from onetrip.core.errors import DomainError
+from onetrip.demo.samples import HISTORY_DAYS
 from onetrip.demo.services import demo_load
 
 
@@ -19,10 +20,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
         parser.add_argument("--no-serve", action="store_true", help="set up, print, and exit")
+        parser.add_argument(
+            "--no-samples",
+            action="store_true",
+            help="skip the sample applications (faster; a later run without it adds them)",
+        )
 
     def handle(self, *args, **options):
         try:
-            summary = demo_load(region_code=settings.ONETRIP_REGION)
+            summary = demo_load(
+                region_code=settings.ONETRIP_REGION, samples=not options["no_samples"]
+            )
         except DomainError as error:
             raise CommandError(f"{error.code}: {error.message} {error.detail or ''}") from error
         port = options["port"] or int(os.environ.get("PORT", "8000"))
@@ -39,6 +47,14 @@ class Command(BaseCommand):
         write("Staff sign in with a TOTP code as the second factor. Get the current code with")
         write("  .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('<secret>').now())\"")
         write("or add the secret to any authenticator app (or: oathtool --totp -b <secret>).")
+        if summary.samples:
+            write("")
+            write(
+                f"{summary.samples} sample applications (DEMO DATA, back-dated over the last "
+                f"{HISTORY_DAYS} days): queues, e-supervision, ratings and statistics have "
+                "something to show. Sample applicants and reviewers sign in with the same "
+                "password (docs/demo.md)."
+            )
         newcomer = summary.unregistered
         write("")
         write(

@@ -1,0 +1,193 @@
+"""The demo's sample applications: after loading the demo the workbench has something to show
+(statistics, e-supervision, the intake queue, bad-rating follow-ups), the history is
+consistent, and nothing is texted to the invented people."""
+
+import datetime
+import itertools
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from onetrip.accounts.models import User
+from onetrip.cases.models import RUNNING_STATUSES, Application, CaseStatus
+from onetrip.cases.selectors import case_list_for_intake, case_page_for_supervision
+from onetrip.demo.models import DemoSample
+from onetrip.demo.samples import STORIES
+from onetrip.demo.services import demo_load
+from onetrip.notify import sending
+from onetrip.notify.backends import LocmemSmsBackend
+from onetrip.ratings.models import FollowUpStatus, RatingFollowUp
+from onetrip.workdays.selectors import workday_add
+
+TOTAL = sum(count for _outcome, count in STORIES)
+# The status each planned outcome ends in (running cases: accepted, or in review after a step).
+STATUS = {
+    "submitted": {CaseStatus.SUBMITTED},
+    "intake_correction": {CaseStatus.CORRECTION},
+    "review_correction": {CaseStatus.CORRECTION},
+    "green": set(RUNNING_STATUSES),
+    "tolerated": set(RUNNING_STATUSES),
+    "yellow": set(RUNNING_STATUSES),
+    "red": set(RUNNING_STATUSES),
+    "suspended": {CaseStatus.SUSPENDED},
+    "approved": {CaseStatus.APPROVED},
+    "issued": {CaseStatus.RESULT_ISSUED},
+    "delivered": {CaseStatus.DELIVERED},
+    "denied": {CaseStatus.DELIVERED},
+    "rated": {CaseStatus.RATED},
+    "bad_open": {CaseStatus.RATED},
+    "bad_answered": {CaseStatus.RATED},
+    "not_accepted": {CaseStatus.NOT_ACCEPTED, CaseStatus.RATED},
+}
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return demo_load(migrate=False)
+
+
+def staff(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def samples():
+    return Application.objects.filter(
+        pk__in=DemoSample.objects.values("application_id")
+    ).select_related("matter_version")
+
+
+@pytest.mark.django_db
+def test_statistics_show_volumes_on_time_rate_trips_channels_and_ratings(demo, client):
+    today = timezone.localdate()
+    client.force_login(staff("demo-supervisor"))
+    response = client.get(
+        "/api/v1/statistics",
+        {"scope": "county", "from": (today - datetime.timedelta(days=90)).isoformat()},
+    )
+    assert response.status_code == 200, response.content
+    data = response.json()
+    totals = data["totals"]
+    assert totals["submitted"] == TOTAL and totals["accepted"] > 30 and totals["finished"] > 30
+    assert 0.5 < totals["on_time_rate"] < 1  # mostly on time, a few late
+    assert 0 < totals["zero_trip_share"] < totals["one_trip_share"] < 1  # some came twice
+    assert 0 < totals["mobile_share"] < totals["online_share"] < 1
+    assert totals["rated"] >= 15 and 3 < totals["avg_level"] < 5
+    assert totals["avg_days"] > 0 and totals["avg_promised_days"] > 0
+    busy = [row for row in data["departments"] if row["submitted"]]
+    assert len(busy) >= 10
+    assert len(data["matters"]) >= 30
+    assert data["id_only"]["materials"] > 0 and data["id_only"]["trips"] > 0
+    page = client.get("/workbench/statistics/")
+    assert page.status_code == 200
+    # The demo department head sees her own department's figures.
+    client.force_login(staff("demo-head"))
+    own = client.get(
+        "/api/v1/statistics", {"from": (today - datetime.timedelta(days=90)).isoformat()}
+    ).json()
+    assert own["scope"] == "department" and own["totals"]["finished"] > 0
+
+
+@pytest.mark.django_db
+def test_supervision_lists_yellow_and_red_cases(demo, client):
+    supervisor, head = staff("demo-supervisor"), staff("demo-head")
+    county = case_page_for_supervision(user=supervisor)
+    assert county.red >= 1 and county.yellow >= 1
+    assert {case.colour for case in county.cases} == {"red", "yellow"}
+    own = case_page_for_supervision(user=head)
+    assert own.red >= 1 and own.yellow >= 1  # some in the head's own department
+    client.force_login(supervisor)
+    page = client.get("/workbench/cases/supervision/").content.decode()
+    red = next(case for case in county.cases if case.colour == "red")
+    assert red.number in page
+
+
+@pytest.mark.django_db
+def test_the_window_clerk_has_submitted_cases_to_accept(demo, client):
+    clerk = staff("demo-clerk")
+    queue = [case for case in case_list_for_intake(user=clerk) if case.status == "submitted"]
+    assert len(queue) >= 3
+    assert {case.channel for case in queue} >= {"counter", "online"}
+    client.force_login(clerk)
+    page = client.get("/workbench/cases/intake/").content.decode()
+    assert all(case.number in page for case in queue)
+    # The sample cases are live: the clerk accepts one, and its deadline starts today.
+    case = next(case for case in queue if case.channel != "counter")
+    response = client.post(f"/workbench/cases/{case.number}/accept/", {"note": ""})
+    assert response.status_code in (200, 302)
+    case.refresh_from_db()
+    today = timezone.localdate()
+    assert case.status == "accepted" and case.accepted_on == today
+    assert case.deadline_on == workday_add(today, case.matter_version.promised_days).date
+
+
+@pytest.mark.django_db
+def test_a_bad_rating_has_an_open_follow_up_for_the_department_head(demo, client):
+    head = staff("demo-head")
+    follow_ups = RatingFollowUp.objects.filter(department=head.staff.department)
+    open_one = follow_ups.get(status=FollowUpStatus.OPEN)
+    assert open_one.rating.level <= 2 and open_one.rating.comment
+    assert open_one.due_on >= timezone.localdate()
+    assert follow_ups.filter(status=FollowUpStatus.ANSWERED, answered_by=head).count() == 1
+    client.force_login(head)
+    page = client.get("/workbench/ratings/").content.decode()
+    assert open_one.rating.application.number in page
+    response = client.post(f"/workbench/ratings/{open_one.pk}/", {"answer": "已整改（测试）"})
+    assert response.status_code in (200, 302)
+    open_one.refresh_from_db()
+    assert open_one.status == FollowUpStatus.ANSWERED
+
+
+@pytest.mark.django_db
+def test_sample_cases_are_consistent_and_back_dated(demo):
+    now, today = timezone.now(), timezone.localdate()
+    outcomes = dict(DemoSample.objects.values_list("application_id", "outcome"))
+    assert len(outcomes) == TOTAL
+    cases = list(samples().prefetch_related("events", "pauses"))
+    assert {case.channel for case in cases} == {"online", "mobile", "counter"}
+    assert {case.trips for case in cases} >= {0, 1, 2}
+    assert len({case.department_id for case in cases}) >= 10
+    assert len({case.matter_version_id for case in cases}) >= 30
+    earliest = now - datetime.timedelta(days=80)
+    for case in cases:
+        outcome = outcomes[case.pk]
+        assert case.status in STATUS[outcome], (case.number, outcome, case.status)
+        assert earliest < case.created_at <= case.submitted_at < now
+        events = list(case.events.all())
+        assert [e.at for e in events] == sorted(e.at for e in events)
+        assert events[0].at == case.created_at and events[-1].at < now
+        for before, after in itertools.pairwise(events):
+            assert after.from_status == before.to_status, case.number
+        assert events[-1].to_status == case.status
+        if case.accepted_on is not None:
+            assert case.submitted_at <= case.accepted_at
+            deadline = workday_add(case.accepted_on, case.matter_version.promised_days).date
+            for pause in case.pauses.all():
+                assert pause.started_on >= case.accepted_on
+                if pause.working_days:
+                    deadline = workday_add(deadline, pause.working_days).date
+            assert case.deadline_on == deadline, case.number
+        if case.finished_on is not None:
+            assert case.finished_on <= today and case.finished_at >= case.submitted_at
+        if case.status in (CaseStatus.DELIVERED, CaseStatus.RATED) and case.accepted_on:
+            assert case.delivered_at >= case.finished_at
+        if "approve" in {e.action for e in events} and case.matter_version.licence_type_code:
+            assert case.licence_number, case.number  # approval issued the e-licence
+    # Ratings were given after delivery, by the applicant.
+    for case in samples().filter(status=CaseStatus.RATED).select_related("rating"):
+        assert case.rating.rated_by_id == case.applicant_id
+        assert case.rating.rated_at >= (case.delivered_at or case.finished_at)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_loading_texts_nobody_and_prints_the_samples(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    LocmemSmsBackend.outbox.clear()
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)  # commits: on-commit tasks really run
+    assert f"{TOTAL} sample applications (DEMO DATA" in out.getvalue()
+    sending.send_pending()  # whatever a sender thread might still hold
+    assert LocmemSmsBackend.outbox == []
+    assert DemoSample.objects.count() == TOTAL
