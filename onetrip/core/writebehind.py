@@ -20,12 +20,13 @@ caller's transaction, exactly as a direct write would.
 import atexit
 import logging
 import os
-import threading
 import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
+
+from .pending import PendingList
 
 logger = logging.getLogger(__name__)
 
@@ -46,39 +47,14 @@ def _batch_size() -> int:
     return int(getattr(settings, "ONETRIP_WRITE_BEHIND_BATCH", 1000))
 
 
-class _Buffer:
-    """The process's pending items, in order, and the thread that writes them."""
+class _Buffer(PendingList):
+    """The process's pending (kind, item) pairs, in order, and the thread that writes them."""
 
-    def __init__(self):
-        self.pid = os.getpid()
-        self.lock = threading.Lock()
-        self.items: list[tuple[str, object]] = []
-        self.oldest = 0.0  # time.monotonic() when the oldest pending item came
-        self.wake = threading.Event()
-        self.thread: threading.Thread | None = None
+    thread_name = "onetrip-write-behind"
 
     def add(self, kind: str, item) -> None:
-        with self.lock:
-            if not self.items:
-                self.oldest = time.monotonic()
-            self.items.append((kind, item))
-            full = len(self.items) >= _batch_size()
-            if self.thread is None:
-                self.thread = threading.Thread(
-                    target=self._run, name="onetrip-write-behind", daemon=True
-                )
-                self.thread.start()
-        if full:
+        if super().add((kind, item)) >= _batch_size():
             self.wake.set()
-
-    def take(self) -> list[tuple[str, object]]:
-        with self.lock:
-            items, self.items = self.items, []
-        return items
-
-    def put_back(self, items: list[tuple[str, object]]) -> None:
-        with self.lock:
-            self.items[:0] = items
 
     def due(self) -> bool:
         with self.lock:
@@ -87,7 +63,7 @@ class _Buffer:
             full = len(self.items) >= _batch_size()
             return full or time.monotonic() - self.oldest >= interval()
 
-    def _run(self) -> None:
+    def run(self) -> None:
         # Wakes at least every second, so a changed interval takes effect soon.
         while True:
             self.wake.wait(min(interval() or 0.2, 1.0))
@@ -109,7 +85,7 @@ def _current() -> _Buffer:
     """The buffer of this process; after a fork the child starts empty (the parent writes what
     it had) with its own lock and thread."""
     global _buffer
-    if _buffer.pid != os.getpid():
+    if _buffer.forked:
         _buffer = _Buffer()
     return _buffer
 

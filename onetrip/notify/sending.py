@@ -16,13 +16,12 @@ message is written in the change's own transaction and is never lost. With
 
 import atexit
 import logging
-import os
-import threading
 import time
 
 from django.conf import settings
 
 from onetrip.core import writebehind
+from onetrip.core.pending import PendingList
 
 logger = logging.getLogger(__name__)
 
@@ -50,33 +49,14 @@ def hand_on(messages: list[tuple[str, str]]) -> None:
         deliver_sms_batch.delay([list(message) for message in messages])
 
 
-class _Sender:
-    def __init__(self):
-        self.pid = os.getpid()
-        self.lock = threading.Lock()
-        self.messages: list[tuple[str, str]] = []
-        self.oldest = 0.0  # time.monotonic() when the oldest pending message came
-        self.wake = threading.Event()
-        self.thread: threading.Thread | None = None
+class _Sender(PendingList):
+    """The process's (phone, text) pairs waiting to be handed on, and the thread that does it."""
+
+    thread_name = "onetrip-sms"
 
     def add(self, message: tuple[str, str]) -> None:
-        with self.lock:
-            if not self.messages:
-                self.oldest = time.monotonic()
-            self.messages.append(message)
-            if self.thread is None:
-                self.thread = threading.Thread(target=self._run, name="onetrip-sms", daemon=True)
-                self.thread.start()
+        super().add(message)
         self.wake.set()
-
-    def take(self) -> list[tuple[str, str]]:
-        with self.lock:
-            messages, self.messages = self.messages, []
-        return messages
-
-    def put_back(self, messages: list[tuple[str, str]]) -> None:
-        with self.lock:
-            self.messages[:0] = messages
 
     def send_pending(self) -> int:
         messages = self.take()
@@ -91,7 +71,7 @@ class _Sender:
                 raise
         return len(messages)
 
-    def _run(self) -> None:
+    def run(self) -> None:
         failures = 0
         while True:
             self.wake.wait()
@@ -116,7 +96,7 @@ _sender = _Sender()
 def _current() -> _Sender:
     """This process's sender; after a fork the child starts empty with its own thread."""
     global _sender
-    if _sender.pid != os.getpid():
+    if _sender.forked:
         _sender = _Sender()
     return _sender
 
@@ -132,7 +112,7 @@ def queue(*, phone: str, text: str) -> None:
 
 
 def pending() -> int:
-    return len(_current().messages)
+    return len(_current().items)
 
 
 def send_pending() -> int:
@@ -142,7 +122,7 @@ def send_pending() -> int:
 
 @atexit.register
 def _send_at_exit() -> None:
-    if _sender.pid == os.getpid() and _sender.messages:
+    if not _sender.forked and _sender.items:
         try:
             send_pending()
         except Exception:

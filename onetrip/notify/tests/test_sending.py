@@ -42,7 +42,7 @@ def test_messages_queued_together_share_one_task(behind, sms_outbox):
     try:
         with sending._current().lock:  # hold the sender while three messages gather
             for n in range(3):
-                sending._current().messages.append((f"1380000000{n}", f"消息{n}"))
+                sending._current().items.append((f"1380000000{n}", f"消息{n}"))
         assert sending.send_pending() == 3
     finally:
         signals.after_task_publish.disconnect(remember)
