@@ -149,8 +149,8 @@ def material_named(version, name):
 
 
 @pytest.fixture
-def submitted(version, citizen, valid_form):
-    """A case with a valid form and every material uploaded, submitted online."""
+def ready_draft(version, citizen, valid_form):
+    """A draft with a valid form and every material uploaded, ready to submit."""
     from onetrip.cases import services
 
     case = services.case_create(actor=citizen, version=version)
@@ -162,7 +162,15 @@ def submitted(version, citizen, valid_form):
             uploaded_file=pdf(),
             matter_material=material_named(version, name),
         )
-    return services.case_submit(actor=citizen, case=case)
+    return case
+
+
+@pytest.fixture
+def submitted(ready_draft, citizen):
+    """A case with a valid form and every material uploaded, submitted online."""
+    from onetrip.cases import services
+
+    return services.case_submit(actor=citizen, case=ready_draft)
 
 
 @pytest.fixture

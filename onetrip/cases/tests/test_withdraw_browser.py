@@ -4,28 +4,9 @@ import pytest
 
 from onetrip.conftest import PASSWORD, assert_accessible, screenshot
 
-from .conftest import material_named, pdf
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REASON = "经营场所另有安排，暂不开业"
-
-
-@pytest.fixture
-def ready_draft(version, citizen, valid_form):
-    """A draft with a valid form and every material uploaded, ready to submit."""
-    from onetrip.cases import services
-
-    case = services.case_create(actor=citizen, version=version)
-    services.case_form_save(actor=citizen, case=case, data=valid_form)
-    for name in ("申请书", "经营场所使用证明"):
-        services.case_material_upload(
-            actor=citizen,
-            case=case,
-            uploaded_file=pdf(),
-            matter_material=material_named(version, name),
-        )
-    return case
 
 
 def test_citizen_submits_then_withdraws_on_a_phone(phone_page, ready_draft, citizen):
