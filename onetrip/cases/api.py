@@ -75,15 +75,9 @@ def _out(case: Application) -> dict:
         "finished_at": case.finished_at,
         "licence_number": case.licence_number or None,
         "tracking_number": case.tracking_number or None,
-        **_withdrawal(case),
+        "withdrawn_at": case.withdrawn_at,
+        "withdrawal_reason": case.withdrawal_reason or None,
     }
-
-
-def _withdrawal(case: Application) -> dict:
-    # Read only for a withdrawn case: the submission's copy of a case leaves these columns out.
-    if case.status != CaseStatus.WITHDRAWN:
-        return {"withdrawn_at": None, "withdrawal_reason": None}
-    return {"withdrawn_at": case.withdrawn_at, "withdrawal_reason": case.withdrawal_reason}
 
 
 def _case(request, number: str) -> Application:

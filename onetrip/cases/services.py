@@ -449,6 +449,8 @@ SUBMIT_COLUMNS = (
     "licence_number",
     "tracking_number",
     "bundle_ref",
+    "withdrawn_at",
+    "withdrawal_reason",
 )
 
 
