@@ -335,6 +335,22 @@ def test_portal_withdraws_with_a_reason_and_shows_it(client, submitted, citizen,
     assert 'data-testid="withdraw"' not in draft_page
 
 
+def test_a_correction_left_open_reads_as_void_after_withdrawal(
+    client, submitted, citizen, clerk, reviewer
+):
+    case = bring_to(
+        CaseStatus.CORRECTION, case=submitted, clerk=clerk, reviewer=reviewer, citizen=citizen
+    )
+    client.force_login(citizen)
+    detail_url = reverse("cases:detail", args=[case.number])
+    assert 'data-testid="correction-void"' not in client.get(detail_url).content.decode()
+
+    services.case_withdraw(actor=citizen, case=case, reason=REASON)
+    page = client.get(detail_url).content.decode()
+    assert 'data-testid="correction"' in page  # the request stays in the record
+    assert 'data-testid="correction-void">申请已撤回，无需再补正。<' in page
+
+
 def test_portal_withdrawal_needs_the_csrf_token_and_the_applicant(
     submitted, citizen, person_factory
 ):
