@@ -42,8 +42,7 @@ browsers:
 	fi
 
 messages: venv
-	cd onetrip && ../$(BIN)/django-admin compilemessages --ignore=.venv >/dev/null 2>&1 || \
-	  ../$(BIN)/python ../manage.py compilemessages >/dev/null
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var >/dev/null
 
 test: venv browsers assets
 	$(BIN)/ruff check .
