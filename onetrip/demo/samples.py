@@ -176,6 +176,14 @@ def _upload(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{name}.pdf", SAMPLE_PDF, content_type="application/pdf")
 
 
+def _upload_all(actor, case, materials) -> None:
+    """A sample file for each of `materials`, uploaded by `actor`."""
+    for material in materials:
+        case_services.case_material_upload(
+            actor=actor, case=case, uploaded_file=_upload(material.name), matter_material=material
+        )
+
+
 # --- Working days around the load day ---------------------------------------------------------
 
 
@@ -891,13 +899,7 @@ def _run(spec: Spec, plan: Plan, cast: Cast, window, county_code: str):
                 window=window if counter else None,
             )
             case_services.case_form_save(actor=side, case=case, data=spec.form)
-            for material in uploads:
-                case_services.case_material_upload(
-                    actor=side,
-                    case=case,
-                    uploaded_file=_upload(material.name),
-                    matter_material=material,
-                )
+            _upload_all(side, case, uploads)
         elif action == "submit":
             case_services.case_submit(actor=side, case=case, consent=spec.consent)
         elif action == "correction_request":
@@ -906,13 +908,7 @@ def _run(spec: Spec, plan: Plan, cast: Cast, window, county_code: str):
                 actor=by, case=case, materials=to_fix, note=rng.choice(CORRECTION_NOTES) + DEMO
             )
         elif action == "correction_answer":
-            for material in to_fix:
-                case_services.case_material_upload(
-                    actor=side,
-                    case=case,
-                    uploaded_file=_upload(material.name),
-                    matter_material=material,
-                )
+            _upload_all(side, case, to_fix)
             case_services.case_correction_answer(
                 actor=side, case=case, note=rng.choice(CORRECTION_ANSWERS)
             )
