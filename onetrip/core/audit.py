@@ -117,7 +117,15 @@ def record(**kwargs) -> AuditEntry:
     takes the database's single write lock first. Either way each entry's predecessor is the
     committed newest entry, so concurrent writers still form one chain.
     """
-    return _append([_entry_fields(**kwargs)])[0]
+    chain_head = kwargs.pop("chain_head", None)
+    return _append([_entry_fields(**kwargs)], previous=chain_head)[0]
+
+
+def head_lock_sql() -> str:
+    """The SELECT that locks the chain's head row and gives its hash. A hot write on PostgreSQL
+    runs it inside one of its own statements (core.plain.update_with_inserts) and passes the
+    hash to `record(chain_head=…)`, which then skips its own lock: one round trip less."""
+    return _statements().head_lock
 
 
 def record_read(**kwargs) -> None:
@@ -128,8 +136,10 @@ def record_read(**kwargs) -> None:
     writebehind.add("audit", _entry_fields(**kwargs))
 
 
-def _append(items: list[dict]) -> list[AuditEntry]:
-    """Chain and insert entries in order: one head lock, one INSERT, one head update.
+def _append(items: list[dict], previous: str | None = None) -> list[AuditEntry]:
+    """Chain and insert entries in order: one head lock (unless the caller locked the head in
+    this transaction and gives its hash as `previous`, with nothing appended since), one INSERT,
+    one head update (on PostgreSQL the INSERT and the update are one statement).
 
     Every audited write and every write-behind batch runs this while holding the write lock
     (SQLite) or the head row (PostgreSQL), so it uses plain statements made once (`_statements`)
@@ -138,7 +148,8 @@ def _append(items: list[dict]) -> list[AuditEntry]:
     # No savepoint inside the caller's transaction: two more round trips while the chain's head
     # is locked, and an audit entry that fails must take the caller's change with it anyway.
     with transaction.atomic(savepoint=False):
-        previous = _locked_head_hash(sql)
+        if previous is None:
+            previous = _locked_head_hash(sql)
         entries = []
         for fields in items:
             entry = AuditEntry(**fields, prev_hash=previous)
@@ -150,13 +161,20 @@ def _append(items: list[dict]) -> list[AuditEntry]:
             for field in sql.fields
         ]
         rows = ", ".join([sql.row] * len(entries))
+        insert = f"{sql.insert} {rows} {sql.returning}"
         with connection.cursor() as cursor:
-            cursor.execute(f"{sql.insert} {rows} {sql.returning}", params)
+            if sql.insert_with_head:
+                cursor.execute(
+                    sql.insert_with_head % {"insert": insert}, [*params, entries[-1].hash]
+                )
+            else:
+                cursor.execute(insert, params)
             ids = sorted(found[0] for found in cursor.fetchall())  # ids grow in row order
             for entry, pk in zip(entries, ids, strict=True):
                 entry.pk = pk
                 entry._state.adding, entry._state.db = False, connection.alias  # as if loaded
-            cursor.execute(sql.head_update, [entries[-1].pk, entries[-1].hash])
+            if not sql.insert_with_head:
+                cursor.execute(sql.head_update, [entries[-1].pk, entries[-1].hash])
     return entries
 
 
@@ -171,6 +189,7 @@ class _Statements:
     returning: str
     head_lock: str
     head_update: str
+    insert_with_head: str  # PostgreSQL: INSERT and head update as one statement
 
 
 @functools.cache
@@ -181,17 +200,28 @@ def _statements() -> _Statements:
     columns = ", ".join(quote(f.column) for f in fields)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     head_table, pk = quote(head.db_table), quote(head.pk.column)
+    id_column = quote(entry.pk.column)
+    insert_with_head = ""
+    if connection.vendor == "postgresql":
+        # The head takes the newest id of this INSERT and the last entry's hash (a parameter).
+        insert_with_head = (
+            "WITH entries AS (%(insert)s), head AS ("  # noqa: S608 — our tables, values are parameters
+            f"UPDATE {head_table} SET {quote('last_id')} = (SELECT max({id_column}) FROM entries), "
+            f"{quote('last_hash')} = %%s WHERE {pk} = 1) "
+            f"SELECT {id_column} FROM entries"
+        )
     # our own tables and columns, quoted; values are always parameters
     return _Statements(
         fields=fields,
         insert=f"INSERT INTO {quote(entry.db_table)} ({columns}) VALUES",
         row="(" + ", ".join(["%s"] * len(fields)) + ")",
-        returning=f"RETURNING {quote(entry.pk.column)}",
+        returning=f"RETURNING {id_column}",
         head_lock=f"SELECT {quote('last_hash')} FROM {head_table} WHERE {pk} = 1{lock}",  # noqa: S608
         head_update=(
             f"UPDATE {head_table} SET {quote('last_id')} = %s, {quote('last_hash')} = %s "  # noqa: S608
             f"WHERE {pk} = 1"
         ),
+        insert_with_head=insert_with_head,
     )
 
 

@@ -2,13 +2,14 @@
 
 import contextvars
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from onetrip.core.plain import prepare_insert
+from onetrip.core.plain import PreparedInsert, prepare_insert
 
 
 @cache
@@ -63,25 +64,45 @@ def notification_send(*, user, title: str, body: str = "", link: str = "", sms: 
     return notification
 
 
-def notification_prepare(*, user, title: str, body: str = "", link: str = "", sms: bool = True):
-    """`notification_send` for a hot path: the message (row values, SMS text) is worked out now,
-    before the caller's transaction; the returned function, called inside it, only writes the row
-    (a plain INSERT, core.plain) and queues the SMS for the commit."""
-    from .models import Notification
+@dataclass(frozen=True)
+class PreparedNotification:
+    """An in-app message worked out before the caller's transaction (`notification_prepare`)."""
 
-    insert = prepare_insert(
-        Notification(user=user, title=str(title)[:200], body=str(body), link=str(link)[:300])
-    )
-    phone = getattr(user, "phone", None)
-    text = f"{title} {body}".strip()
-    muted = _sms_muted.get()
+    insert: PreparedInsert
+    phone: str | None
+    text: str
+    sms: bool
+    muted: bool
 
-    def write() -> None:
-        insert()
-        if sms and phone and not muted and not _sms_muted.get():
+    def __call__(self) -> None:
+        """Inside the transaction: write the row and queue the SMS for the commit."""
+        self.insert()
+        self.queue_sms()
+
+    def queue_sms(self) -> None:
+        """For a caller that wrote `insert` itself (core.plain.update_with_inserts)."""
+        if self.sms and self.phone and not self.muted and not _sms_muted.get():
+            phone, text = self.phone, self.text
             transaction.on_commit(lambda: sms_send(phone=phone, text=text))
 
-    return write
+
+def notification_prepare(
+    *, user, title: str, body: str = "", link: str = "", sms: bool = True
+) -> PreparedNotification:
+    """`notification_send` for a hot path: the message (row values, SMS text) is worked out now,
+    before the caller's transaction; calling the result inside it only writes the row (a plain
+    INSERT, core.plain) and queues the SMS for the commit."""
+    from .models import Notification
+
+    return PreparedNotification(
+        insert=prepare_insert(
+            Notification(user=user, title=str(title)[:200], body=str(body), link=str(link)[:300])
+        ),
+        phone=getattr(user, "phone", None),
+        text=f"{title} {body}".strip(),
+        sms=sms,
+        muted=_sms_muted.get(),
+    )
 
 
 def notifications_mark_read(*, user) -> int:

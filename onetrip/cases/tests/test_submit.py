@@ -4,6 +4,7 @@ notification; the SMS after the commit; every rule still applies; concurrent sub
 form saves are not lost."""
 
 import datetime
+import re
 import threading
 
 import pytest
@@ -77,6 +78,10 @@ def draft(version, citizen, valid_form):
     return make
 
 
+# A write, also one inside a WITH (PostgreSQL's combined statements, core.plain).
+WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|WITH\b.*\b(INSERT|UPDATE|DELETE)\b)", re.I | re.S)
+
+
 class Transactions:
     """Numbers every statement by the database transaction it ran in (a statement outside an
     atomic block is a transaction of its own; a commit ends one)."""
@@ -103,11 +108,7 @@ class Transactions:
         return execute(sql, params, many, context)
 
     def writing(self) -> set[int]:
-        return {
-            number
-            for number, sql in self.statements
-            if sql.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")
-        }
+        return {number for number, sql in self.statements if WRITES.match(sql)}
 
 
 def _entries(number: str) -> list[AuditEntry]:
@@ -184,6 +185,10 @@ def test_api_submission_makes_few_queries(client, draft, citizen, token_for):
     # token, case (with its department), uploads, status, history line, notification, and
     # the audit entry (head, entry, head); the matter version is kept per process.
     assert len(work) <= 9, "\n".join(work)
+    if connection.vendor == "postgresql":
+        # status, history line, notification and the head's lock are one statement, the
+        # audit entry and the head's update another (core.plain.update_with_inserts)
+        assert len(work) <= 5, "\n".join(work)
     assert not [sql for sql in work if "catalogue_matter" in sql]
 
 
