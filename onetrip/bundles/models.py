@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onetrip.cases.models import WITHDRAWAL_REASON_MAX_LENGTH
 from onetrip.core.models import UploadedFile
 
 
@@ -23,11 +24,14 @@ class BundleStatus(models.TextChoices):
     FINISHED = "finished", _("Finished")  # 已办结
     PARTLY_DENIED = "partly_denied", _("Partly denied")  # 部分未通过
     DENIED = "denied", _("Denied")  # 未通过
+    WITHDRAWN = "withdrawn", _("Withdrawn")  # 已撤回
 
 
 class BundleApplication(models.Model):
     """One applicant's application for a life event. `number` is public; `uscc` is the legal
-    person the applicant acts for in the parts that allow or need one (empty: for themselves)."""
+    person the applicant acts for in the parts that allow or need one (empty: for themselves).
+    At a counter (一窗受理) `intake_clerk` is the window clerk who took it in and works on it on
+    the applicant's behalf until it is submitted."""
 
     number = models.CharField(_("bundle number"), max_length=32, unique=True)
     life_event = models.ForeignKey(
@@ -44,6 +48,14 @@ class BundleApplication(models.Model):
     )
     uscc = models.CharField(_("legal person (USCC)"), max_length=18, blank=True)
     channel = models.CharField(_("channel"), max_length=10, default="online")
+    intake_clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("intake clerk"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bundles_taken_in",
+    )
     is_joint = models.BooleanField(
         _("joint licensing"),
         default=True,
@@ -53,6 +65,10 @@ class BundleApplication(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     results_issued_at = models.DateTimeField(_("results issued at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.CharField(
+        _("reason for withdrawal"), max_length=WITHDRAWAL_REASON_MAX_LENGTH, blank=True
+    )
 
     class Meta:
         verbose_name = _("life-event bundle")

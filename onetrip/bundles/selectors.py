@@ -1,7 +1,7 @@
 """Reads of bundles, scoped to the caller (policies.py); reads are audited (a bundle holds the
 applicant's personal data)."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 
 from onetrip.accounts.selectors import department_ids_visible_to, staff_for_user
 from onetrip.cases.models import Application
@@ -40,7 +40,8 @@ def bundle_list_for_applicant(*, user):
 
 
 def bundle_list_for_staff(*, user, request=None):
-    """Submitted bundles with at least one part the staff member may see."""
+    """Bundles with at least one part the staff member may see, and the bundles they took in
+    at a counter (drafts too: their work in progress comes first)."""
     staff = staff_for_user(user=user)
     if staff is None:
         return []
@@ -49,11 +50,11 @@ def bundle_list_for_staff(*, user, request=None):
     if visible is not None:
         parts = parts.filter(Q(department_id__in=visible) | Q(intake_clerk=user))
     bundles = list(
-        BundleApplication.objects.filter(parts__application__in=parts)
+        BundleApplication.objects.filter(Q(parts__application__in=parts) | Q(intake_clerk=user))
         .distinct()
-        .select_related("life_event", "applicant")
+        .select_related("life_event", "applicant", "intake_clerk")
         .prefetch_related(PARTS)
-        .order_by("-submitted_at", "-id")[:200]
+        .order_by(F("submitted_at").desc(nulls_first=True), "-id")[:200]
     )
     audit.record(
         actor=user,
@@ -68,7 +69,7 @@ def bundle_list_for_staff(*, user, request=None):
 def bundle_get(*, user, number: str, purpose: str = "bundle page", request=None):
     """One bundle for its applicant or staff who may see one of its parts; else the same 404."""
     bundle = (
-        BundleApplication.objects.select_related("life_event", "applicant")
+        BundleApplication.objects.select_related("life_event", "applicant", "intake_clerk")
         .prefetch_related(PARTS)
         .filter(number=number)
         .first()

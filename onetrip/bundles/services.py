@@ -1,11 +1,14 @@
 """Every write to a bundle. Order as everywhere: policy → validate → write → audit.
 
-- `bundle_start`: a draft bundle for a life event (checks who may apply for each matter);
+- `bundle_start`: a draft bundle for a life event (checks who may apply for each matter); at a
+  counter (一窗受理) a window clerk starts it for a registered person and works on the
+  applicant's side until submission (policies.require_applicant_side);
 - `bundle_form_save`: the merged form (merge.py), validated like a case form;
 - `bundle_material_upload`: one file per merged material (cases' upload rules);
 - `bundle_submit`: in one transaction, one case per matter (cases.services.case_create with
   `bundle_ref`), each with its slice of the form and copies of its materials, each submitted.
   If any part is refused, nothing is created;
+- `bundle_withdraw`: the applicant withdraws every part at once while none is accepted;
 - joint licensing: `JointLicensingHook` is registered with cases; a joint bundle's parts'
   e-licences are held at approval, and `bundle_results_issue` issues them all in one
   transaction when the last part is decided.
@@ -16,17 +19,25 @@ import datetime
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onetrip.accounts.policies import require_level
+from onetrip.accounts.policies import has_permission, require_level
 from onetrip.accounts.selectors import person_for_user, representations_for_person
 from onetrip.cases import services as case_services
-from onetrip.cases.models import FINISHED_STATUSES, Channel
+from onetrip.cases.models import (
+    FINISHED_STATUSES,
+    WITHDRAWAL_REASON_MAX_LENGTH,
+    Application,
+    CaseStatus,
+    Channel,
+)
 from onetrip.cases.schema import form_clean
 from onetrip.catalogue.models import ApplicantKind, LifeEvent
 from onetrip.core import audit
 from onetrip.core.errors import DomainError, PermissionDenied
+from onetrip.notify.services import notification_send
 
 from . import policies
 from .merge import merge_forms, merge_materials
@@ -91,43 +102,50 @@ def _require_draft(bundle) -> None:
         )
 
 
-@transaction.atomic
-def bundle_start(
-    *,
-    actor,
-    life_event: LifeEvent,
-    uscc: str = "",
-    is_joint: bool = True,
-    channel: str = Channel.ONLINE,
-    request=None,
-) -> BundleApplication:
-    """A draft bundle for `actor` (a registered person; online or on a phone). Every matter
-    must be open online, the actor's assurance level high enough, and a legal person given
-    (one the actor represents or is an agent for) when any matter is for legal persons only."""
-    person = person_for_user(user=actor)
-    if person is None:
+def _require_counter(*, actor, applicant, versions) -> None:
+    """At a counter (一窗受理) a clerk with cases.intake enters the bundle for `applicant`, as
+    cases.services.case_create does for one case. Every matter must be offered at a counter; a
+    matter not offered online is fine (the counter is the place for it), and no online
+    assurance level is asked (the clerk has checked the ID card)."""
+    if not has_permission(actor, "cases.intake"):
         raise PermissionDenied(
-            "bundles.not_a_person", _("Only a registered person can apply."), status=403
+            "bundles.permission_denied", _("You do not have permission to do this.")
         )
-    versions = bundle_versions(life_event)
-    if not versions:
-        raise DomainError(
-            "bundles.nothing_to_apply", _("This life event has no service to apply for now.")
-        )
+    if applicant is None:
+        raise DomainError("bundles.applicant_needed", _("Find the applicant first."))
+    _require_offered([v for v in versions if not v.counter], counter=True)
+
+
+def _require_online(*, actor, versions, channel: str) -> None:
+    """Online or on a phone the actor applies: every matter must be open online and the actor's
+    assurance level high enough for each."""
     if channel not in (Channel.ONLINE, Channel.MOBILE):
         raise DomainError("bundles.invalid_channel", _("Unknown channel."))
-    closed = [v.name for v in versions if not v.online]
-    if closed:
-        raise DomainError(
-            "bundles.channel_not_offered",
-            _("These services cannot be applied for online: %(names)s.")
-            % {"names": "、".join(closed)},
-            detail={"matters": closed},
-        )
+    _require_offered([v for v in versions if not v.online], counter=False)
     for version in versions:
         require_level(actor, version.required_level)
+
+
+def _require_offered(closed: list, *, counter: bool) -> None:
+    if not closed:
+        return
+    names = "、".join(v.name for v in closed)
+    message = (
+        _("These services are not offered at a counter: %(names)s.")
+        if counter
+        else _("These services cannot be applied for online: %(names)s.")
+    )
+    raise DomainError(
+        "bundles.channel_not_offered",
+        message % {"names": names},
+        detail={"matters": [v.name for v in closed]},
+    )
+
+
+def _require_standing(*, person, versions, uscc: str) -> str:
+    """The legal person acted for: one the applicant represents or is an agent for, and given
+    when any matter is for legal persons only. Returns the cleaned USCC."""
     uscc = (uscc or "").strip().upper()
-    needs_legal = [v.name for v in versions if v.applicant_kind == ApplicantKind.LEGAL]
     if uscc:
         if not representations_for_person(person=person).filter(legal_person__uscc=uscc).exists():
             raise PermissionDenied(
@@ -135,7 +153,9 @@ def bundle_start(
                 _("You may not act for this legal person."),
                 detail={"uscc": uscc},
             )
-    elif needs_legal:
+        return uscc
+    needs_legal = [v.name for v in versions if v.applicant_kind == ApplicantKind.LEGAL]
+    if needs_legal:
         raise DomainError(
             "bundles.legal_person_needed",
             _(
@@ -145,15 +165,59 @@ def bundle_start(
             % {"names": "、".join(needs_legal)},
             detail={"matters": needs_legal},
         )
+    return uscc
+
+
+@transaction.atomic
+def bundle_start(
+    *,
+    actor,
+    life_event: LifeEvent,
+    uscc: str = "",
+    is_joint: bool = True,
+    channel: str = Channel.ONLINE,
+    applicant=None,
+    request=None,
+) -> BundleApplication:
+    """A draft bundle. Online or on a phone `actor` is the applicant; at a counter a window
+    clerk (`actor`) starts it for `applicant`, a registered person found by ID number, and is
+    recorded as its intake clerk (rules: _require_counter, _require_online). A legal person is
+    given (one the applicant represents or is an agent for) when any matter is for legal
+    persons only."""
+    versions = bundle_versions(life_event)
+    if not versions:
+        raise DomainError(
+            "bundles.nothing_to_apply", _("This life event has no service to apply for now.")
+        )
+    at_counter = channel == Channel.COUNTER
+    if at_counter:
+        _require_counter(actor=actor, applicant=applicant, versions=versions)
+    else:
+        applicant = actor
+    person = person_for_user(user=applicant)
+    if person is None:
+        raise PermissionDenied(
+            "bundles.not_a_person", _("Only a registered person can apply."), status=403
+        )
+    if not at_counter:
+        _require_online(actor=actor, versions=versions, channel=channel)
     bundle = BundleApplication.objects.create(
         number=_next_number(),
         life_event=life_event,
-        applicant=actor,
-        uscc=uscc,
+        applicant=applicant,
+        uscc=_require_standing(person=person, versions=versions, uscc=uscc),
         channel=channel,
+        intake_clerk=actor if at_counter else None,
         is_joint=bool(is_joint),
     )
-    _audit(bundle, actor=actor, action="create", request=request, life_event=life_event.code)
+    _audit(
+        bundle,
+        actor=actor,
+        action="create",
+        request=request,
+        life_event=life_event.code,
+        channel=channel,
+    )
     return bundle
 
 
@@ -161,7 +225,7 @@ def bundle_start(
 def bundle_form_save(*, actor, bundle: BundleApplication, data: dict, request=None):
     """Save the merged form of a draft (incomplete is fine; every value given must be valid)."""
     bundle = _lock(bundle)
-    policies.require_applicant(actor, bundle)
+    policies.require_applicant_side(actor, bundle)
     _require_draft(bundle)
     merged = merge_forms(bundle_versions(bundle.life_event))
     cleaned, errors = form_clean(merged.fields, data, partial=True)
@@ -181,7 +245,7 @@ def bundle_material_upload(
 ) -> BundleMaterial:
     """One file for a merged material (by its key); the newest upload counts."""
     bundle = _lock(bundle)
-    policies.require_applicant(actor, bundle)
+    policies.require_applicant_side(actor, bundle)
     _require_draft(bundle)
     materials = {m.key: m for m in merge_materials(bundle_versions(bundle.life_event))}
     material = materials.get(material_key)
@@ -223,9 +287,10 @@ def newest_uploads(bundle) -> dict[str, BundleMaterial]:
 @transaction.atomic
 def bundle_submit(*, actor, bundle: BundleApplication, request=None) -> BundleApplication:
     """One submission: one case per matter, each in its implementing department, each with its
-    slice of the form and its materials, each submitted (and audited) by cases. All or nothing."""
+    slice of the form and its materials, each submitted (and audited) by cases. All or nothing.
+    A counter bundle's parts are counter cases with the clerk as their intake clerk."""
     bundle = _lock(bundle)
-    policies.require_applicant(actor, bundle)
+    policies.require_submitter(actor, bundle)
     _require_draft(bundle)
     versions = bundle_versions(bundle.life_event)
     merged = merge_forms(versions)
@@ -251,6 +316,7 @@ def bundle_submit(*, actor, bundle: BundleApplication, request=None) -> BundleAp
             actor=actor,
             version=version,
             channel=bundle.channel,
+            applicant=bundle.applicant,  # at a counter the clerk enters it for the applicant
             uscc=_part_uscc(version, bundle.uscc),
             bundle_ref=bundle.number,
             request=request,
@@ -280,6 +346,99 @@ def bundle_submit(*, actor, bundle: BundleApplication, request=None) -> BundleAp
     bundle.save(update_fields=["form_data", "submitted_at"])
     _audit(bundle, actor=actor, action="submit", request=request, parts=len(versions))
     return bundle
+
+
+def _withdrawal_refused(bundle, parts) -> DomainError | None:
+    """Why the bundle cannot be withdrawn now, or None. Only while no part has been accepted:
+    every part still submitted, or awaiting a correction asked before acceptance (一次性告知 at
+    intake). Once a department has accepted its part, that department is working on it."""
+    if bundle.submitted_at is None:
+        return DomainError(
+            "bundles.not_submitted",
+            _("A draft is not withdrawn: it was never submitted."),
+            status=409,
+        )
+    if bundle.withdrawn_at is not None:
+        return DomainError(
+            "bundles.already_withdrawn", _("This bundle was already withdrawn."), status=409
+        )
+    accepted = [
+        p.application.number
+        for p in parts
+        if p.application.status not in (CaseStatus.SUBMITTED, CaseStatus.CORRECTION)
+        or p.application.accepted_at is not None
+    ]
+    if accepted:
+        return DomainError(
+            "bundles.not_withdrawable",
+            _(
+                "A bundle can be withdrawn only while no department has accepted its part; "
+                "these parts were accepted: %(numbers)s."
+            )
+            % {"numbers": "、".join(accepted)},
+            detail={"accepted": accepted},
+            status=409,
+        )
+    return None
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("bundles.reason_needed", _("Give the reason."), status=422)
+    if len(reason) > WITHDRAWAL_REASON_MAX_LENGTH:
+        raise DomainError(
+            "bundles.reason_too_long",
+            _("The reason may be at most %(max)s characters long.")
+            % {"max": WITHDRAWAL_REASON_MAX_LENGTH},
+            status=422,
+        )
+    return reason
+
+
+def bundle_is_withdrawable(bundle) -> bool:
+    """Whether the pages offer the withdrawal (parts prefetched; who may is bundle_withdraw's)."""
+    return _withdrawal_refused(bundle, bundle.parts.all()) is None
+
+
+@transaction.atomic
+def bundle_withdraw(*, actor, bundle: BundleApplication, reason: str, request=None):
+    """The applicant withdraws the whole bundle (撤回) with a reason, while no part has been
+    accepted (_withdrawal_refused). Every part is withdrawn through cases in this one
+    transaction: if any part refuses, none is withdrawn. The parts are locked first, so that no
+    department accepts one between the check and the withdrawal."""
+    bundle = _lock(bundle)
+    policies.require_applicant(actor, bundle)
+    parts = _locked_parts(bundle)
+    refused = _withdrawal_refused(bundle, parts)
+    if refused is not None:
+        raise refused
+    reason = _clean_reason(reason)
+    for part in parts:
+        case_services.case_withdraw(
+            actor=actor, case=part.application, reason=reason, request=request, bundle_part=True
+        )
+    bundle.withdrawn_at, bundle.withdrawal_reason = timezone.now(), reason
+    bundle.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+    _audit(bundle, actor=actor, action="withdraw", request=request, reason=reason)
+    notification_send(
+        user=bundle.applicant,
+        title=_("Your life-event bundle was withdrawn") + f" ({bundle.number})",
+        body=reason,
+        link=reverse("bundles:detail", args=[bundle.number]),
+    )
+    return bundle
+
+
+def _locked_parts(bundle) -> list[BundlePart]:
+    parts = list(bundle.parts.select_related("application").order_by("position", "id"))
+    locked = Application.objects.select_for_update().filter(
+        pk__in=[p.application_id for p in parts]
+    )
+    fresh = {case.pk: case for case in locked.order_by("pk")}
+    for part in parts:
+        part.application = fresh[part.application_id]
+    return parts
 
 
 @transaction.atomic

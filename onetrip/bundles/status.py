@@ -1,6 +1,7 @@
 """The bundle's status, rolled up from its parts' case statuses (never stored):
 
 - no parts yet                                   → draft
+- every part withdrawn (the bundle was withdrawn) → withdrawn
 - any part waiting for correction                → correction needed
 - all parts finished (a decision was made):
   every one approved (or later: issued, delivered, rated) → finished
@@ -26,6 +27,8 @@ def bundle_status_of(statuses) -> str:
     statuses = list(statuses)
     if not statuses:
         return BundleStatus.DRAFT
+    if all(s == CaseStatus.WITHDRAWN for s in statuses):
+        return BundleStatus.WITHDRAWN
     if CaseStatus.CORRECTION in statuses:
         return BundleStatus.CORRECTION
     if all(s in FINISHED_STATUSES for s in statuses):

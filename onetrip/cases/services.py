@@ -1140,7 +1140,9 @@ def case_is_withdrawable(case: Application) -> bool:
 
 
 @transaction.atomic
-def case_withdraw(*, actor, case: Application, reason: str, request=None) -> Application:
+def case_withdraw(
+    *, actor, case: Application, reason: str, request=None, bundle_part: bool = False
+) -> Application:
     """The applicant withdraws an application that is not decided yet (撤回申请): submitted,
     accepted, awaiting correction, in review or suspended. A draft is not withdrawn (it was never
     submitted), nor a decided case. Who: the applicant, or a window clerk on their side
@@ -1150,7 +1152,10 @@ def case_withdraw(*, actor, case: Application, reason: str, request=None) -> App
     `withdrawn` is not a running status e-supervision no longer watches it.
 
     A part of a life-event bundle cannot be withdrawn on its own: the bundle's status roll-up
-    and joint licensing wait for every part to be decided."""
+    and joint licensing wait for every part to be decided. `bundle_part=True` is for the
+    bundles app only, which withdraws every part of a bundle in one transaction
+    (bundles.services.bundle_withdraw); it then tells the applicant once for the whole bundle,
+    so no message is sent here per part."""
     case = _lock(case)
     policies.require_applicant_side(actor, case)
     if case.status not in WITHDRAWABLE_STATUSES:
@@ -1164,7 +1169,7 @@ def case_withdraw(*, actor, case: Application, reason: str, request=None) -> App
             detail={"status": case.status, "allowed": list(WITHDRAWABLE_STATUSES)},
             status=409,
         )
-    if case.bundle_ref:
+    if case.bundle_ref and not bundle_part:
         raise DomainError(
             "cases.bundle_part",
             _(
@@ -1208,7 +1213,8 @@ def case_withdraw(*, actor, case: Application, reason: str, request=None) -> App
         from_status=from_status,
         reason=reason,
     )
-    _notify(case, _("Your application was withdrawn"), reason)
+    if not bundle_part:
+        _notify(case, _("Your application was withdrawn"), reason)
     return case
 
 

@@ -130,6 +130,7 @@ def test_the_merged_form_is_validated_per_field(life_event, citizen):
         (["not_accepted", "delivered"], BundleStatus.PARTLY_DENIED),
         (["denied", "not_accepted"], BundleStatus.DENIED),
         (["denied", "in_review"], BundleStatus.IN_PROGRESS),
+        (["withdrawn", "withdrawn"], BundleStatus.WITHDRAWN),
     ],
 )
 def test_status_follows_the_parts(statuses, expected):
