@@ -1,5 +1,6 @@
-"""REST endpoints for bundles: the merged form of a life event (public) and one bundle with
-its parts (applicant or staff who may see a part; 404 otherwise)."""
+"""REST endpoints for bundles: the merged form of a life event (public), one bundle with its
+parts (applicant or staff who may see a part; 404 otherwise) and its withdrawal by the
+applicant."""
 
 import datetime
 
@@ -52,10 +53,17 @@ class BundleOut(Schema):
     life_event: str
     status: str
     status_label: str
+    channel: str
     is_joint: bool
     submitted_at: datetime.datetime | None
     results_issued_at: datetime.datetime | None
+    withdrawn_at: datetime.datetime | None = None
+    withdrawal_reason: str | None = None
     parts: list[PartOut]
+
+
+class WithdrawIn(Schema):
+    reason: str = ""  # an empty or missing reason is refused by the service (bundles.reason_needed)
 
 
 @router.get("/life-events/{code}/form", response=MergedFormOut)
@@ -78,17 +86,18 @@ def merged_form(request, code: str):
     }
 
 
-@router.get("/bundles/{number}", response=BundleOut, auth=bearer_or_session)
-def bundle_detail(request, number: str):
-    bundle = selectors.bundle_get(user=request.user, number=number, purpose="api", request=request)
+def _out(bundle) -> dict:
     return {
         "number": bundle.number,
         "life_event": bundle.life_event.code,
         "status": bundle.status,
         "status_label": str(BundleStatus(bundle.status).label),
+        "channel": bundle.channel,
         "is_joint": bundle.is_joint,
         "submitted_at": bundle.submitted_at,
         "results_issued_at": bundle.results_issued_at,
+        "withdrawn_at": bundle.withdrawn_at,
+        "withdrawal_reason": bundle.withdrawal_reason or None,
         "parts": [
             {
                 "number": p.application.number,
@@ -101,3 +110,25 @@ def bundle_detail(request, number: str):
             for p in bundle.parts.all()
         ],
     }
+
+
+@router.get("/bundles/{number}", response=BundleOut, auth=bearer_or_session)
+def bundle_detail(request, number: str):
+    return _out(
+        selectors.bundle_get(user=request.user, number=number, purpose="api", request=request)
+    )
+
+
+@router.post("/bundles/{number}/withdraw", response=BundleOut, auth=bearer_or_session)
+def bundle_withdraw(request, number: str, payload: WithdrawIn):
+    """The applicant withdraws the whole bundle (撤回) with a reason while no part has been
+    accepted: 404 for anyone else, 409 `bundles.not_withdrawable` (or not submitted, already
+    withdrawn), 422 `bundles.reason_needed` without a reason."""
+    bundle = selectors.bundle_get(
+        user=request.user, number=number, purpose="api withdraw", request=request
+    )
+    services.bundle_withdraw(
+        actor=request.user, bundle=bundle, reason=payload.reason, request=request
+    )
+    # Read again: the parts' statuses changed under the withdrawal.
+    return _out(selectors.bundle_get(user=request.user, number=number, purpose="api withdraw"))

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<str:number>/form/", views.fill_form, name="form"),
     path("<str:number>/upload/", views.upload, name="upload"),
     path("<str:number>/submit/", views.submit, name="submit"),
+    path("<str:number>/withdraw/", views.withdraw, name="withdraw"),
 ]

@@ -1,9 +1,12 @@
 """Bundle pages: the portal side (/bundles/, phone first: start from a life event, one merged
-form, uploads, submit, the parts' statuses) and the workbench side (/workbench/bundles/: the
-bundle view for clerks). Thin: parse → selector → service → render."""
+form, uploads, submit, the parts' statuses, withdrawal) and the workbench side
+(/workbench/bundles/: the bundle view for clerks, and counter intake 一窗受理 — the clerk starts a
+bundle for the person in front of them, fills the form, uploads and submits on their behalf).
+Thin: parse → selector → service → render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,14 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from onetrip.accounts import policies as account_policies
 from onetrip.accounts import selectors as account_selectors
-from onetrip.cases.models import Channel
+from onetrip.cases.models import WITHDRAWAL_REASON_MAX_LENGTH, Channel
 from onetrip.cases.policies import staff_may_see
 from onetrip.cases.services import upload_max_bytes
 from onetrip.cases.views import form_fields, staff_required
-from onetrip.catalogue.selectors import life_event_get_public
+from onetrip.catalogue.selectors import life_event_get_public, life_event_list_public
 from onetrip.core.errors import DomainError, NotFound
 
-from . import selectors, services
+from . import policies, selectors, services
 from .merge import merge_forms, merge_materials
 from .models import BundleStatus
 
@@ -39,7 +42,25 @@ def _event_or_404(code: str):
         raise Http404(error.message) from error
 
 
-def _context(request, bundle, **extra) -> dict:
+# The URL names of the draft's pages, per side: the clerk works on a counter bundle in the
+# workbench, the applicant on the portal; the templates' partials are the same.
+PORTAL_URLS = {
+    "form_url": "bundles:form",
+    "upload_url": "bundles:upload",
+    "submit_url": "bundles:submit",
+}
+WORKBENCH_URLS = {
+    "form_url": "bundlework:form",
+    "upload_url": "bundlework:upload",
+    "submit_url": "bundlework:submit",
+}
+
+
+def _channel_label(bundle) -> str:
+    return Channel(bundle.channel).label if bundle.channel in Channel.values else bundle.channel
+
+
+def _context(request, bundle, *, urls=PORTAL_URLS, **extra) -> dict:
     versions = services.bundle_versions(bundle.life_event)
     merged = merge_forms(versions)
     uploads = services.newest_uploads(bundle)
@@ -48,15 +69,23 @@ def _context(request, bundle, **extra) -> dict:
         {"part": p, "case": p.application, "open": staff_may_see(request.user, p.application)}
         for p in bundle.parts.all()
     ]
+    is_draft = bundle.submitted_at is None
     return {
         "bundle": bundle,
         "status_label": BundleStatus(bundle.status).label,
+        "channel_label": _channel_label(bundle),
         "versions": versions,
         "fields": form_fields(merged.fields, bundle.form_data, {}),
         "materials": materials,
         "parts": parts,
-        "is_draft": bundle.submitted_at is None,
+        "is_draft": is_draft,
+        "may_edit": is_draft and policies.may_work_on(request.user, bundle),
+        "may_submit": is_draft and policies.may_submit(request.user, bundle),
+        "may_withdraw": policies.is_applicant(request.user, bundle)
+        and services.bundle_is_withdrawable(bundle),
+        "reason_max_length": WITHDRAWAL_REASON_MAX_LENGTH,
         "upload_limit_mb": upload_max_bytes() // (1024 * 1024),
+        **urls,
         **extra,
     }
 
@@ -121,10 +150,9 @@ def detail(request, number: str):
     return render(request, "bundles/detail.html", _context(request, bundle))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def fill_form(request, number: str):
-    bundle = _get(request, number, "portal bundle form")
+def _form_page(request, number: str, *, side: str):
+    """The merged form of a draft, for the applicant (portal) or the intake clerk (workbench)."""
+    bundle = _get(request, number, f"{side} bundle form")
     merged = merge_forms(services.bundle_versions(bundle.life_event))
     values, errors, error, status = bundle.form_data, {}, None, 200
     if request.method == "POST":
@@ -138,29 +166,40 @@ def fill_form(request, number: str):
             errors = refused.detail if isinstance(refused.detail, dict) else {}
         else:
             messages.success(request, _("Saved."))
-            return redirect("bundles:detail", number=bundle.number)
-    return render(
-        request,
-        "bundles/form.html",
-        {"bundle": bundle, "fields": form_fields(merged.fields, values, errors), "error": error},
-        status=status,
-    )
+            return redirect(f"{NAMESPACE[side]}:detail", number=bundle.number)
+    context = {
+        "bundle": bundle,
+        "fields": form_fields(merged.fields, values, errors),
+        "error": error,
+    }
+    if side == "workbench":
+        return _wb(request, "bundles/wb_form.html", context, status=status)
+    return render(request, "bundles/form.html", context, status=status)
 
 
-def _refused(request, bundle, error):
-    bundle.refresh_from_db()
-    bundle = selectors.bundle_get(
-        user=request.user, number=bundle.number, purpose="portal bundle page"
-    )
-    return render(
-        request, "bundles/detail.html", _context(request, bundle, error=error), status=error.status
-    )
+NAMESPACE = {"portal": "bundles", "workbench": "bundlework"}
 
 
 @login_required
-@require_POST
-def upload(request, number: str):
-    bundle = _get(request, number, "portal bundle upload")
+@require_http_methods(["GET", "POST"])
+def fill_form(request, number: str):
+    return _form_page(request, number, side="portal")
+
+
+def _refused(request, bundle, error, *, side: str = "portal", **extra):
+    """Show the bundle again with the reason of a refusal and its 4xx status."""
+    bundle = selectors.bundle_get(
+        user=request.user, number=bundle.number, purpose=f"{side} bundle page"
+    )
+    if side == "workbench":
+        context = _context(request, bundle, urls=WORKBENCH_URLS, error=error, **extra)
+        return _wb(request, "bundles/wb_detail.html", context, status=error.status)
+    context = _context(request, bundle, error=error, **extra)
+    return render(request, "bundles/detail.html", context, status=error.status)
+
+
+def _upload(request, number: str, *, side: str):
+    bundle = _get(request, number, f"{side} bundle upload")
     uploaded = request.FILES.get("file")
     try:
         if uploaded is None:
@@ -173,27 +212,52 @@ def upload(request, number: str):
             request=request,
         )
     except DomainError as refused:
-        return _refused(request, bundle, refused)
+        return _refused(request, bundle, refused, side=side)
     messages.success(request, _("The file was uploaded."))
-    return redirect("bundles:detail", number=number)
+    return redirect(f"{NAMESPACE[side]}:detail", number=number)
+
+
+def _submit(request, number: str, *, side: str):
+    bundle = _get(request, number, f"{side} bundle submit")
+    try:
+        services.bundle_submit(actor=request.user, bundle=bundle, request=request)
+    except DomainError as refused:
+        return _refused(request, bundle, refused, side=side)
+    messages.success(request, _("Your applications were submitted."))
+    return redirect(f"{NAMESPACE[side]}:detail", number=number)
+
+
+@login_required
+@require_POST
+def upload(request, number: str):
+    return _upload(request, number, side="portal")
 
 
 @login_required
 @require_POST
 def submit(request, number: str):
-    bundle = _get(request, number, "portal bundle submit")
+    return _submit(request, number, side="portal")
+
+
+@login_required
+@require_POST
+def withdraw(request, number: str):
+    """The applicant withdraws the whole bundle (撤回) with a reason; a refusal shows the page
+    again with the reason typed so far."""
+    bundle = _get(request, number, "portal bundle withdraw")
+    reason = request.POST.get("reason", "")
     try:
-        services.bundle_submit(actor=request.user, bundle=bundle, request=request)
+        services.bundle_withdraw(actor=request.user, bundle=bundle, reason=reason, request=request)
     except DomainError as refused:
-        return _refused(request, bundle, refused)
-    messages.success(request, _("Your applications were submitted."))
+        return _refused(request, bundle, refused, withdrawal_draft=reason)
+    messages.success(request, _("Your life-event bundle was withdrawn."))
     return redirect("bundles:detail", number=number)
 
 
 # --- workbench -----------------------------------------------------------------------------
 
 
-def _wb(request, template, context):
+def _wb(request, template, context, status=200):
     can = account_policies.has_permission
     return render(
         request,
@@ -204,18 +268,88 @@ def _wb(request, template, context):
             "can_supervise": can(request.user, "supervision.view"),
             **context,
         },
+        status=status,
+    )
+
+
+def _wb_list(request, *, error=None, values=None):
+    """The bundle list, with the counter intake form for clerks who may take bundles in."""
+    bundles = selectors.bundle_list_for_staff(user=request.user, request=request)
+    for bundle in bundles:
+        bundle.status_label = BundleStatus(bundle.status).label
+        bundle.channel_label = _channel_label(bundle)
+    return _wb(
+        request,
+        "bundles/wb_list.html",
+        {
+            "bundles": bundles,
+            "life_events": list(life_event_list_public()),
+            "error": error,
+            "values": values or {},
+        },
+        status=error.status if error else 200,
     )
 
 
 @staff_required
 def wb_list(request):
-    bundles = selectors.bundle_list_for_staff(user=request.user, request=request)
-    for bundle in bundles:
-        bundle.status_label = BundleStatus(bundle.status).label
-    return _wb(request, "bundles/wb_list.html", {"bundles": bundles})
+    return _wb_list(request)
+
+
+@staff_required
+@require_POST
+def wb_start(request):
+    """Counter intake of a bundle (一窗受理): the clerk finds the person in front of them by ID
+    number (an audited lookup, found or not) and starts the bundle for them."""
+    if not account_policies.has_permission(request.user, "cases.intake"):
+        raise PermissionDenied
+    values = {key: request.POST.get(key, "").strip() for key in ("id_number", "life_event", "uscc")}
+    person = account_selectors.person_find_by_id_number(
+        actor=request.user,
+        id_number=values["id_number"],
+        purpose="counter bundle intake",
+        request=request,
+    )
+    try:
+        if person is None:
+            raise DomainError(
+                "bundles.applicant_not_found",
+                _("No registered person has this ID number. They can register first."),
+                status=404,
+            )
+        bundle = services.bundle_start(
+            actor=request.user,
+            life_event=life_event_get_public(code=values["life_event"]),
+            uscc=values["uscc"],
+            is_joint=request.POST.get("is_joint") == "on",
+            channel=Channel.COUNTER,
+            applicant=person.user,
+            request=request,
+        )
+    except DomainError as refused:
+        return _wb_list(request, error=refused, values=values)
+    return redirect("bundlework:form", number=bundle.number)
 
 
 @staff_required
 def wb_detail(request, number: str):
     bundle = _get(request, number, "workbench bundle page")
-    return _wb(request, "bundles/wb_detail.html", _context(request, bundle))
+    return _wb(request, "bundles/wb_detail.html", _context(request, bundle, urls=WORKBENCH_URLS))
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def wb_form(request, number: str):
+    return _form_page(request, number, side="workbench")
+
+
+@staff_required
+@require_POST
+def wb_upload(request, number: str):
+    return _upload(request, number, side="workbench")
+
+
+@staff_required
+@require_POST
+def wb_submit(request, number: str):
+    return _submit(request, number, side="workbench")

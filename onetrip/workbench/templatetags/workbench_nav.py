@@ -24,7 +24,7 @@ MENU = [
         "bundlework:list",
         _("Life-event bundles"),
         ("cases.view",),
-        {"bundlework:list", "bundlework:detail"},
+        {"bundlework:list", "bundlework:detail", "bundlework:form"},
     ),
     (
         "licencework:list",
