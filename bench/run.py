@@ -358,6 +358,8 @@ def export_head(args) -> Path:
 
 
 def server_env(args, database_url: str) -> dict:
+    metrics_dir = VAR_DIR / f"prometheus-{args.name}-{args.db}"
+    metrics_dir.mkdir(parents=True, exist_ok=True)  # set-up commands write metrics there too
     alphabet = string.ascii_letters + string.digits
     env = {
         **os.environ,
@@ -368,6 +370,8 @@ def server_env(args, database_url: str) -> dict:
         "DATABASE_URL": database_url,
         "PYTHONDONTWRITEBYTECODE": "1",
         "BENCH_APP_DIR": str(APP),
+        # Prometheus multiprocess mode (onetrip/gunicorn_conf.py), a directory per run
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
     }
     if args.db == "postgres":
         env["REDIS_URL"] = REDIS_URL
@@ -399,6 +403,8 @@ def start_gunicorn(args, env: dict) -> subprocess.Popen:
         [
             str(gunicorn),
             "onetrip.wsgi:application",
+            "--config",
+            "python:onetrip.gunicorn_conf",  # as `onetrip serve` and production
             "--bind",
             f"{HOST}:{args.port}",
             "--workers",

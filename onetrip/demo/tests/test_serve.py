@@ -9,7 +9,8 @@ def test_serve_runs_gunicorn_on_loopback_with_the_current_settings(monkeypatch):
     out = StringIO()
     call_command("serve", "--port", "8123", "--workers", "3", "--dry-run", stdout=out)
     text = out.getvalue()
-    assert "-m gunicorn onetrip.wsgi:application --bind 127.0.0.1:8123 --workers 3" in text
+    assert "-m gunicorn onetrip.wsgi:application --config python:onetrip.gunicorn_conf" in text
+    assert "--bind 127.0.0.1:8123 --workers 3" in text
     assert "DJANGO_SETTINGS_MODULE=onetrip.settings.test" in text
 
 

@@ -30,6 +30,8 @@ class Command(BaseCommand):
             "-m",
             "gunicorn",
             "onetrip.wsgi:application",
+            "--config",
+            "python:onetrip.gunicorn_conf",
             "--bind",
             bind,
             "--workers",
