@@ -39,7 +39,7 @@ def generated_cases(seed: int):
 
 @pytest.fixture
 def county(db):
-    demo_load(migrate=False)
+    demo_load(migrate=False, samples=False)
     return {
         "persons": PopulationRecord.objects.count(),
         "entities": EntityRecord.objects.count(),

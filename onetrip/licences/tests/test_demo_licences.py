@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_issues_signed_licences_to_people_and_companies(client):
-    demo_load(migrate=False)
+    demo_load(migrate=False, samples=False)
     licences = list(Licence.objects.select_related("licence_type"))
     assert {lic.holder_type for lic in licences} == {"person", "legal"}
     assert {lic.status() for lic in licences} >= {"valid", "expired"}
@@ -18,5 +18,5 @@ def test_demo_issues_signed_licences_to_people_and_companies(client):
     business = next(lic for lic in licences if lic.licence_type.code == "YYZZ")
     body = client.get(f"/api/v1/licences/{business.number}/verify").json()
     assert body["status"] == "valid" and body["signature_ok"] is True
-    demo_load(migrate=False)
+    demo_load(migrate=False, samples=False)
     assert Licence.objects.count() == len(licences)
