@@ -142,9 +142,12 @@ def _event(case, *, actor, action, from_status, note="", step="") -> CaseEvent:
     return event
 
 
-def _audit(case, *, actor, action, request=None, chain_head=None, **detail) -> None:
-    audit.record(
-        chain_head=chain_head,
+def _audit(case, *, actor, action, request=None, **detail) -> None:
+    audit.append(_audit_entry(case, actor=actor, action=action, request=request, **detail))
+
+
+def _audit_entry(case, *, actor, action, request=None, **detail) -> audit.PreparedEntry:
+    return audit.prepare(
         actor=actor,
         action=f"cases.application.{action}",
         target_type="cases.application",
@@ -521,7 +524,10 @@ def _submit_update_prepare(case: Application, *, read_form, cleaned, submitted_a
 
         def run_together(*inserts: PreparedInsert) -> tuple[bool, str | None]:
             changed, head = update_with_inserts(
-                _submit_update_sql() + " RETURNING 1", params, inserts, also=audit.head_lock_sql()
+                _submit_update_sql() + " RETURNING 1",
+                params,
+                inserts,
+                also=audit.head_lock_sql(after="changed"),  # the case's row first, as elsewhere
             )
             return changed == 1, head
 
@@ -643,6 +649,9 @@ def _submit(*, actor, case: Application, request, consent: bool) -> Application:
         body=_("We will tell you when it is accepted."),
         link=case_link(case),
     )
+    entry = _audit_entry(
+        case, actor=actor, action="submit", request=request, status=CaseStatus.SUBMITTED
+    )
     with transaction.atomic():
         # The status changes only if nothing changed since the read above (a second submission
         # or a form save in between); otherwise the case is read again, under a row lock on
@@ -682,7 +691,7 @@ def _submit(*, actor, case: Application, request, consent: bool) -> Application:
             chain_head = None  # the pull appended its own entries to the chain
         case.form_data, case.status, case.submitted_at = cleaned, CaseStatus.SUBMITTED, submitted_at
         # Last: on PostgreSQL the audit chain's head row stays locked until the commit.
-        _audit(case, actor=actor, action="submit", request=request, chain_head=chain_head)
+        audit.append(entry, chain_head=chain_head)
     return case
 
 

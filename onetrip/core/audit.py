@@ -40,9 +40,16 @@ HASHED_FIELDS = (
 def entry_hash(entry: AuditEntry) -> str:
     """SM3 over a canonical JSON of the entry's fields (its predecessor's hash included)."""
     values = {name: getattr(entry, name) for name in HASHED_FIELDS}
-    values["at"] = entry.at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
-    canonical = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return sm3_hex(canonical.encode())
+    values["at"] = _canonical_time(entry.at)
+    return sm3_hex(_canonical(values).encode())
+
+
+def _canonical_time(at: datetime.datetime) -> str:
+    return at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+
+
+def _canonical(values: dict) -> str:
+    return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _actor_fields(actor) -> tuple[int | None, str]:
@@ -118,14 +125,42 @@ def record(**kwargs) -> AuditEntry:
     committed newest entry, so concurrent writers still form one chain.
     """
     chain_head = kwargs.pop("chain_head", None)
-    return _append([_entry_fields(**kwargs)], previous=chain_head)[0]
+    return append(prepare(**kwargs), chain_head=chain_head)
 
 
-def head_lock_sql() -> str:
+def prepare(**kwargs) -> "PreparedEntry":
+    """`record`'s first half, for a hot write: the entry's content (taken now) and everything
+    derived from it — its canonical JSON and its column values — worked out before the caller's
+    transaction. Inside it, `append` then only hashes it onto the chain and inserts it, so the
+    chain's lock (SQLite's write lock, PostgreSQL's head row) is held for less time."""
+    return PreparedEntry.of(_entry_fields(**kwargs))
+
+
+def append(entry: "PreparedEntry", *, chain_head: str | None = None) -> AuditEntry:
+    """`record`'s second half, in the caller's transaction. `chain_head`: the head's hash if the
+    caller already locked the head in this transaction with nothing appended since."""
+    ((pk, hash_, previous),) = _append([entry], previous=chain_head)
+    saved = AuditEntry(**entry.fields, prev_hash=previous, hash=hash_)
+    saved.pk = pk
+    saved._state.adding, saved._state.db = False, connection.alias  # as if loaded
+    return saved
+
+
+def head_lock_sql(*, after: str = "") -> str:
     """The SELECT that locks the chain's head row and gives its hash. A hot write on PostgreSQL
     runs it inside one of its own statements (core.plain.update_with_inserts) and passes the
-    hash to `record(chain_head=…)`, which then skips its own lock: one round trip less."""
-    return _statements().head_lock
+    hash to `append(chain_head=…)`, which then skips its own lock: one round trip less.
+
+    `after`: a CTE of that statement which must run first (the write whose row lock the caller
+    needs before the head's, in the order every other writer takes them: its own rows, then
+    the head): the lock then waits on a one-time filter that reads it."""
+    sql = _statements().head_lock
+    if not after:
+        return sql
+    where = " WHERE "
+    head, tail = sql.split(where, 1)
+    # `after` is the caller's constant CTE name
+    return f"{head}{where}(SELECT count(*) FROM {after}) >= 0 AND {tail}"  # noqa: S608
 
 
 def record_read(**kwargs) -> None:
@@ -136,49 +171,92 @@ def record_read(**kwargs) -> None:
     writebehind.add("audit", _entry_fields(**kwargs))
 
 
-def _append(items: list[dict], previous: str | None = None) -> list[AuditEntry]:
-    """Chain and insert entries in order: one head lock (unless the caller locked the head in
-    this transaction and gives its hash as `previous`, with nothing appended since), one INSERT,
-    one head update (on PostgreSQL the INSERT and the update are one statement).
+def _append(
+    entries: list["PreparedEntry"], previous: str | None = None
+) -> list[tuple[int, str, str]]:
+    """Chain and insert prepared entries in order: one head lock (unless the caller locked the
+    head in this transaction and gives its hash as `previous`, with nothing appended since), one
+    INSERT, one head update (on PostgreSQL the INSERT and the update are one statement).
+    Returns (id, hash, previous hash) per entry.
 
     Every audited write and every write-behind batch runs this while holding the write lock
-    (SQLite) or the head row (PostgreSQL), so it uses plain statements made once (`_statements`)
-    instead of building them through the ORM each time (bench/README.md)."""
+    (SQLite) or the head row (PostgreSQL), so all it does there is hash and run plain statements
+    made once (`_statements`); the entries' content was worked out before (`PreparedEntry`)."""
     sql = _statements()
     # No savepoint inside the caller's transaction: two more round trips while the chain's head
     # is locked, and an audit entry that fails must take the caller's change with it anyway.
     with transaction.atomic(savepoint=False):
         if previous is None:
             previous = _locked_head_hash(sql)
-        entries = []
-        for fields in items:
-            entry = AuditEntry(**fields, prev_hash=previous)
-            entry.hash = previous = entry_hash(entry)
-            entries.append(entry)
-        params = [
-            field.get_db_prep_save(getattr(entry, field.attname), connection)
-            for entry in entries
-            for field in sql.fields
-        ]
+        params, chained = [], []
+        for entry in entries:
+            hash_ = entry.hash_after(previous)
+            params += entry.params_with(previous, hash_)
+            chained.append((hash_, previous))
+            previous = hash_
         rows = ", ".join([sql.row] * len(entries))
         insert = f"{sql.insert} {rows} {sql.returning}"
         with connection.cursor() as cursor:
             if sql.insert_with_head:
-                cursor.execute(
-                    sql.insert_with_head % {"insert": insert}, [*params, entries[-1].hash]
-                )
+                cursor.execute(sql.insert_with_head % {"insert": insert}, [*params, previous])
             else:
                 cursor.execute(insert, params)
             ids = sorted(found[0] for found in cursor.fetchall())  # ids grow in row order
-            for entry, pk in zip(entries, ids, strict=True):
-                entry.pk = pk
-                entry._state.adding, entry._state.db = False, connection.alias  # as if loaded
             if not sql.insert_with_head:
-                cursor.execute(sql.head_update, [entries[-1].pk, entries[-1].hash])
-    return entries
+                cursor.execute(sql.head_update, [ids[-1], previous])
+    return [(pk, hash_, before) for pk, (hash_, before) in zip(ids, chained, strict=True)]
 
 
-writebehind.register("audit", _append)
+def _prepare_read_entries(items: list[dict]) -> list["PreparedEntry"]:
+    """Entries whose content `record_read` took during the request, prepared by the write-behind
+    buffer before its transaction."""
+    return [PreparedEntry.of(fields) for fields in items]
+
+
+@dataclass(frozen=True)
+class PreparedEntry:
+    """An entry's content and what derives from it, all but its place in the chain: the
+    canonical JSON that `entry_hash` hashes, split around the predecessor's hash, and the
+    INSERT's values with the two hashes left to fill in."""
+
+    fields: dict
+    canonical_before: str  # up to and including the opening quote of prev_hash's value
+    canonical_after: str  # from its closing quote
+    params: tuple
+
+    @classmethod
+    def of(cls, fields: dict) -> "PreparedEntry":
+        values = {name: fields[name] for name in HASHED_FIELDS if name != "prev_hash"}
+        values["at"] = _canonical_time(fields["at"])
+        before = {k: v for k, v in values.items() if k < "prev_hash"}
+        after = {k: v for k, v in values.items() if k > "prev_hash"}
+        sql = _statements()
+        params = tuple(
+            None
+            if field.attname in ("prev_hash", "hash")
+            else field.get_db_prep_save(fields[field.attname], connection)
+            for field in sql.fields
+        )
+        return cls(
+            fields=fields,
+            canonical_before=_canonical(before)[:-1] + ',"prev_hash":"',
+            canonical_after='",' + _canonical(after)[1:],
+            params=params,
+        )
+
+    def hash_after(self, previous: str) -> str:
+        """`entry_hash` of this entry following `previous`, from the prepared halves (the
+        previous hash is 64 hex digits, which JSON writes as they are)."""
+        return sm3_hex((self.canonical_before + previous + self.canonical_after).encode())
+
+    def params_with(self, previous: str, hash_: str) -> list:
+        sql = _statements()
+        params = list(self.params)
+        params[sql.prev_hash_index], params[sql.hash_index] = previous, hash_
+        return params
+
+
+writebehind.register("audit", _append, prepare=_prepare_read_entries)
 
 
 @dataclass(frozen=True)
@@ -190,6 +268,8 @@ class _Statements:
     head_lock: str
     head_update: str
     insert_with_head: str  # PostgreSQL: INSERT and head update as one statement
+    prev_hash_index: int
+    hash_index: int
 
 
 @functools.cache
@@ -222,6 +302,8 @@ def _statements() -> _Statements:
             f"WHERE {pk} = 1"
         ),
         insert_with_head=insert_with_head,
+        prev_hash_index=[f.attname for f in fields].index("prev_hash"),
+        hash_index=[f.attname for f in fields].index("hash"),
     )
 
 

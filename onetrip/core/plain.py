@@ -72,7 +72,8 @@ def update_with_inserts(
 ) -> tuple:
     """PostgreSQL only. Runs `update_sql` (an UPDATE … RETURNING one column), and each insert
     once if the update changed a row, as one statement. `also` is a SELECT for a further CTE
-    (a row lock, say) whose single value is returned too. Returns (rows changed, that value)."""
+    (a row lock, say; it may read the update's CTE, `changed`) whose single value is returned
+    too. Returns (rows changed, that value)."""
     parts, params = [f"changed AS ({update_sql})"], list(update_params)
     for index, insert in enumerate(inserts):
         parts.append(f"insert{index} AS ({_insert_select_sql(insert.model, 'changed')})")

@@ -32,11 +32,21 @@ logger = logging.getLogger(__name__)
 
 Flusher = Callable[[list], None]
 _flushers: dict[str, Flusher] = {}
+_preparers: dict[str, Callable[[list], list]] = {}
 
 
-def register(kind: str, flusher: Flusher) -> None:
-    """`flusher(items)` writes a batch of one kind; it runs inside the batch's transaction."""
+def register(kind: str, flusher: Flusher, prepare: Callable[[list], list] | None = None) -> None:
+    """`flusher(items)` writes a batch of one kind; it runs inside the batch's transaction.
+    `prepare(items)`, if given, turns the batch into what the flusher takes before that
+    transaction starts, so that the work is not done while the transaction holds its locks."""
     _flushers[kind] = flusher
+    if prepare is not None:
+        _preparers[kind] = prepare
+
+
+def _prepared(kind: str, batch: list) -> list:
+    prepare = _preparers.get(kind)
+    return prepare(batch) if prepare else batch
 
 
 def interval() -> float:
@@ -95,7 +105,7 @@ def add(kind: str, item) -> None:
     if kind not in _flushers:
         raise KeyError(f"no write-behind flusher registered for {kind!r}")
     if interval() <= 0:
-        _flushers[kind]([item])
+        _flushers[kind](_prepared(kind, [item]))
         return
     _current().add(kind, item)
 
@@ -112,8 +122,9 @@ def flush() -> int:
     if not items:
         return 0
     try:
+        batches = [(kind, _prepared(kind, batch)) for kind, batch in _by_kind(items)]
         with transaction.atomic():
-            for kind, batch in _by_kind(items):
+            for kind, batch in batches:
                 _flushers[kind](batch)
     except BaseException:
         buffer.put_back(items)

@@ -258,7 +258,7 @@ def test_a_failed_transaction_leaves_no_notification_or_sms(
     def broken(*args, **kwargs):
         raise RuntimeError("audit unavailable")
 
-    monkeypatch.setattr(services, "_audit", broken)
+    monkeypatch.setattr(services.audit, "append", broken)
     with pytest.raises(RuntimeError):
         services.case_submit(actor=citizen, case=case)
     case.refresh_from_db()

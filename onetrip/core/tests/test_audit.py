@@ -9,6 +9,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from onetrip.core import audit
 from onetrip.core.models import AppendOnlyError, AuditEntry, AuditHead
@@ -265,3 +267,38 @@ def test_the_onetrip_command_exits_0_then_1_after_tampering(tmp_path):
     broken = onetrip("audit", "verify")
     assert broken.returncode == 1
     assert f"#{second}" in broken.stderr
+
+
+_text = st.text(max_size=40)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    actor=st.one_of(st.none(), _text),
+    purpose=_text,
+    subject_id=_text,
+    detail=st.dictionaries(_text, st.one_of(st.none(), st.integers(), _text), max_size=4),
+    previous=st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),
+)
+def test_a_prepared_entry_hashes_as_the_chain_checks_it(
+    db, actor, purpose, subject_id, detail, previous
+):
+    """The hot path hashes the canonical JSON in two prepared halves around the predecessor's
+    hash; `entry_hash` (what `verify` checks) must give the same for any content."""
+    prepared = audit.prepare(
+        actor=actor, action="tests.thing", purpose=purpose, subject_id=subject_id, detail=detail
+    )
+    entry = AuditEntry(**prepared.fields, prev_hash=previous)
+    assert prepared.hash_after(previous) == audit.entry_hash(entry)
+
+
+def test_a_prepared_entry_keeps_its_content_and_time(db):
+    prepared = audit.prepare(actor="tests", action="tests.early", detail={"a": 1})
+    with transaction.atomic():
+        saved = audit.append(prepared)
+    stored = AuditEntry.objects.get(pk=saved.pk)
+    assert stored.at == prepared.fields["at"] and stored.detail == {"a": 1}
+    assert stored.hash == saved.hash == audit.entry_hash(stored)
+    assert list(audit.verify()) == []

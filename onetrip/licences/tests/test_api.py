@@ -6,6 +6,7 @@ import json
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.db import connection
 
 from onetrip.core.models import AuditEntry
 from onetrip.licences.api import VerificationOut
@@ -91,8 +92,9 @@ def test_answers_are_reused_briefly_but_every_call_is_audited_and_revocation_sho
     licence = issue(holder_name="张三丰")
     url = f"/api/v1/licences/{licence.number}/verify"
     first = client.get(url).json()
-    # one plain read of the revocation, then the audit entry (head, insert, head update)
-    with django_assert_num_queries(4):
+    # one plain read of the revocation, then the audit entry (head, insert, head update; on
+    # PostgreSQL the insert and the head update are one statement)
+    with django_assert_num_queries(3 if connection.vendor == "postgresql" else 4):
         again = client.get(url).json()
     assert again == first and again["status"] == "valid"
     assert VerificationOut.model_validate(again).number == licence.number  # the documented shape
