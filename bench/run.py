@@ -133,9 +133,24 @@ def db_seconds() -> float:
     return sum(process_tree_seconds(pid) for pid in DB_BACKEND_PIDS)
 
 
+def db_snapshot(db: str) -> dict[int, float]:
+    """CPU-seconds of each PostgreSQL backend serving us now. The workers' connections are
+    replaced after CONN_MAX_AGE (60 s), so the list is read again at each measurement's start
+    and end: a backend that appeared in between counts whole (it began during the run); one
+    that ended in between is lost (its /proc entry is gone)."""
+    refresh_db_backends(db)
+    return {pid: process_tree_seconds(pid) for pid in DB_BACKEND_PIDS}
+
+
+def db_seconds_since(db: str, before: dict[int, float]) -> float:
+    after = db_snapshot(db)
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
 def wait_for_quiet(args, server_pid: int) -> float:
     """Waits (up to --quiet-wait s) until other programs use < --quiet-max of the CPUs."""
     deadline = time.monotonic() + args.quiet_wait
+    refresh_db_backends(args.db)
     while True:
         busy0, ours0 = machine_busy_seconds(), process_tree_seconds(server_pid) + db_seconds()
         time.sleep(1)
@@ -160,8 +175,8 @@ def run_wrk(wrk: str, args, script: str, seconds: float, env: dict, server_pid: 
         str(LUA_DIR / script),
         f"http://{HOST}:{args.port}",
     ]
+    db0 = db_snapshot(args.db)
     busy0, server0 = machine_busy_seconds(), process_tree_seconds(server_pid)
-    db0 = db_seconds()
     children0 = os.times()
     done = subprocess.run(
         command,
@@ -175,8 +190,8 @@ def run_wrk(wrk: str, args, script: str, seconds: float, env: dict, server_pid: 
         children1.children_system - children0.children_system
     )
     server_cpu = process_tree_seconds(server_pid) - server0
-    db_cpu = db_seconds() - db0
     busy = machine_busy_seconds() - busy0
+    db_cpu = db_seconds_since(args.db, db0)
     # Let the server finish what wrk left queued so the next measurement starts clean.
     time.sleep(args.settle)
     if done.returncode != 0:
@@ -771,7 +786,8 @@ def run_sequential(args, path: str, cookies: dict, count: int, server_pid: int) 
 
     session = requests.Session()
     headers = {"X-Forwarded-Proto": "https"}
-    busy0, server0, db0 = machine_busy_seconds(), process_tree_seconds(server_pid), db_seconds()
+    db0 = db_snapshot(args.db)
+    busy0, server0 = machine_busy_seconds(), process_tree_seconds(server_pid)
     own0 = sum(os.times()[:2])
     started = time.perf_counter()
     times, statuses, sizes = [], {}, []
@@ -790,8 +806,8 @@ def run_sequential(args, path: str, cookies: dict, count: int, server_pid: int) 
         sizes.append(len(body))
     seconds_run = time.perf_counter() - started
     server_cpu = process_tree_seconds(server_pid) - server0
-    db_cpu = db_seconds() - db0
     busy = machine_busy_seconds() - busy0
+    db_cpu = db_seconds_since(args.db, db0)
     client_cpu = sum(os.times()[:2]) - own0  # the client is this process
     others = max(0.0, busy - server_cpu - db_cpu - client_cpu)
     return {
