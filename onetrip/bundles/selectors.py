@@ -66,14 +66,26 @@ def bundle_list_for_staff(*, user, request=None):
     return with_status(bundles)
 
 
-def bundle_get(*, user, number: str, purpose: str = "bundle page", request=None):
-    """One bundle for its applicant or staff who may see one of its parts; else the same 404."""
-    bundle = (
+def _bundle(number: str):
+    return (
         BundleApplication.objects.select_related("life_event", "applicant", "intake_clerk")
         .prefetch_related(PARTS)
         .filter(number=number)
         .first()
     )
+
+
+def bundle_after_write(bundle):
+    """The bundle read again, with its status, after a service changed it in this request: the
+    caller's read was checked and audited already, and the change has its own audit entry."""
+    fresh = _bundle(bundle.number)
+    with_status([fresh])
+    return fresh
+
+
+def bundle_get(*, user, number: str, purpose: str = "bundle page", request=None):
+    """One bundle for its applicant or staff who may see one of its parts; else the same 404."""
+    bundle = _bundle(number)
     if bundle is None or not policies.may_see(user, bundle):
         raise policies.not_found(number)
     audit.record(

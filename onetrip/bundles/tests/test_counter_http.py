@@ -200,10 +200,16 @@ def test_the_withdraw_api(client, submitted, citizen, person_factory, market_sta
     refused = client.post(url, {}, content_type="application/json")
     assert refused.status_code == 422 and refused.json()["code"] == "bundles.reason_needed"
     assert client.post(url, "{", content_type="application/json").status_code in (400, 422)
+    last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     answer = client.post(url, {"reason": REASON}, content_type="application/json")
     assert answer.status_code == 200
     body = answer.json()
     assert body["status"] == "withdrawn" and body["withdrawal_reason"] == REASON
+    bundle_entries = AuditEntry.objects.filter(pk__gt=last, target_id=submitted.number).values_list(
+        "action", flat=True
+    )
+    # one read (who looked) and one withdrawal; the answer's second read is not audited again
+    assert sorted(bundle_entries) == ["bundles.bundle.read", "bundles.bundle.withdraw"]
     assert {p["status"] for p in body["parts"]} == {"withdrawn"}
     again = client.post(url, {"reason": REASON}, content_type="application/json")
     assert again.status_code == 409 and again.json()["code"] == "bundles.already_withdrawn"
