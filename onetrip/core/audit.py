@@ -151,16 +151,20 @@ def head_lock_sql(*, after: str = "") -> str:
     runs it inside one of its own statements (core.plain.update_with_inserts) and passes the
     hash to `append(chain_head=…)`, which then skips its own lock: one round trip less.
 
-    `after`: a CTE of that statement which must run first (the write whose row lock the caller
-    needs before the head's, in the order every other writer takes them: its own rows, then
-    the head): the lock then waits on a one-time filter that reads it."""
+    `after`: a CTE of that statement (its write): the head is locked only if that write changed
+    a row, and only after it, through a one-time filter. Every writer then takes its own rows
+    before the head. A write that changed nothing (someone else's came first) takes no head
+    lock here: it may go on to lock its row FOR UPDATE, and holding the head while waiting for
+    that row would deadlock with the writer that holds the row and waits for the head (seen
+    with four concurrent submissions of one draft: PostgreSQL keeps the row lock that a
+    re-checked UPDATE took even when the row no longer matched)."""
     sql = _statements().head_lock
     if not after:
         return sql
     where = " WHERE "
     head, tail = sql.split(where, 1)
     # `after` is the caller's constant CTE name
-    return f"{head}{where}(SELECT count(*) FROM {after}) >= 0 AND {tail}"  # noqa: S608
+    return f"{head}{where}EXISTS (SELECT 1 FROM {after}) AND {tail}"  # noqa: S608
 
 
 def record_read(**kwargs) -> None:

@@ -6,9 +6,10 @@ form saves are not lost."""
 import datetime
 import re
 import threading
+import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -342,6 +343,47 @@ def test_concurrent_submissions_of_one_draft_submit_it_once(draft, citizen):
     assert submits.count() == 1
     assert Notification.objects.filter(title__contains=case.number).count() == 1
     assert list(audit.verify()) == []
+
+
+def test_a_submission_that_lost_the_race_waits_for_the_case_without_holding_the_audit_head(
+    draft, citizen
+):
+    """A submitter whose guarded update found the draft already submitted goes on to lock the
+    case's row; it must not hold the audit chain's head meanwhile, or a writer holding that row
+    and waiting for the head deadlocks with it (PostgreSQL: seen once in CI, with four
+    concurrent submissions). Here another transaction holds the row, then takes the head."""
+    from onetrip.core.models import AuditHead
+
+    case = draft()
+    stale = services._submit_read(pk=case.pk)  # read while it was still a draft
+    Application.objects.filter(pk=case.pk).update(status=CaseStatus.SUBMITTED)
+    row_locked, late_started = threading.Event(), threading.Event()
+    holder = {}
+
+    def hold_row_then_head():
+        try:
+            with transaction.atomic():
+                Application.objects.select_for_update().get(pk=case.pk)
+                row_locked.set()
+                late_started.wait(10)
+                time.sleep(0.5)  # the late submitter is now waiting for the row
+                AuditHead.objects.select_for_update().get(pk=1)
+            holder["ok"] = True
+        except Exception as error:  # a deadlock would end up here or in the submitter
+            holder["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=hold_row_then_head)
+    thread.start()
+    assert row_locked.wait(10)
+    late_started.set()
+    with pytest.raises(DomainError) as refused:
+        services._submit(actor=citizen, case=stale, request=None, consent=False)
+    thread.join(20)
+    assert refused.value.code == "cases.wrong_status"
+    assert holder == {"ok": True}
+    assert not CaseEvent.objects.filter(application=case, action="submit").exists()
 
 
 def test_a_published_version_is_read_once_per_process_and_a_draft_every_time(version, reviewer):
