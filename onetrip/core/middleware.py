@@ -3,6 +3,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -34,6 +35,35 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+
+
+class NulCharacter(SuspiciousOperation):
+    """A NUL character in the request: PostgreSQL refuses it in any text, so it would end as a
+    server error wherever it reached a query."""
+
+
+class NulCharacterMiddleware:
+    """Answers 400 (the platform's bad-request answer, JSON under /api/) to a request with a NUL
+    character in its path, query string or JSON body, before any view puts it in a query.
+    Forms refuse it themselves (Django's CharField)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or _has_nul(request.GET) or _json_has_nul(request):
+            raise NulCharacter("NUL character in the request")
+        return self.get_response(request)
+
+
+def _has_nul(query) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in query.lists())
+
+
+def _json_has_nul(request) -> bool:
+    if request.method in ("GET", "HEAD") or request.content_type != "application/json":
+        return False
+    return b"\\u0000" in request.body  # JSON writes NUL only as \u0000
 
 
 class LargeTypeMiddleware:

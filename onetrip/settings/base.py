@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "onetrip.core.middleware.RequestIdMiddleware",
     "onetrip.core.middleware.ApiErrorMiddleware",
+    "onetrip.core.middleware.NulCharacterMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

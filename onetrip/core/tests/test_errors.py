@@ -132,3 +132,27 @@ def test_generated_input_never_causes_a_server_error(case):
     if response.status_code >= 400:
         body = response.json()
         assert isinstance(body.get("code"), str) and isinstance(body.get("message"), str)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "kwargs"),
+    [
+        ("/api/v1/matters", {"data": {"life_event": "出生\x00"}}),  # found by schemathesis (500)
+        ("/api/v1/matters", {"data": {"q\x00": "x"}}),
+    ],
+)
+def test_a_nul_character_in_the_query_is_a_clear_400(client, path, kwargs):
+    response = client.get(path, **kwargs)
+    assert response.status_code == 400
+    assert response.json()["code"] == "http.bad_request"
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_json_body_is_a_clear_400_and_pages_answer_400_too(client):
+    response = client.post(
+        "/api/v1/workdays/add", '{"note": "a\\u0000b"}', content_type="application/json"
+    )
+    assert response.status_code == 400 and response.json()["code"] == "http.bad_request"
+    page = client.get("/matters/", {"q": "营业\x00执照"})
+    assert page.status_code == 400 and "<html" in page.content.decode().lower()
