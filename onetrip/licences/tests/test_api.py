@@ -63,7 +63,6 @@ def test_revoked_and_expired_are_reported(client, issue, licence_type):
         "1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.001.U",  # unknown
         "1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.001.V",  # bad check
         "not-a-number",
-        "%00",
         "x" * 400,
     ],
 )
@@ -71,6 +70,12 @@ def test_unknown_or_malformed_numbers_are_a_json_404(client, number):
     response = client.get(f"/api/v1/licences/{number}/verify")
     assert response.status_code == 404
     assert response.json()["code"] == "licences.not_found"
+
+
+def test_a_nul_in_the_number_is_a_json_400(client):
+    # refused before any view (core.middleware.NulCharacterMiddleware)
+    response = client.get("/api/v1/licences/%00/verify")
+    assert response.status_code == 400 and response.json()["code"] == "http.bad_request"
 
 
 def test_a_tampered_stored_licence_is_not_called_genuine(client, issue):
