@@ -28,7 +28,6 @@ from onetrip.accounts.selectors import person_for_user, representations_for_pers
 from onetrip.cases import services as case_services
 from onetrip.cases.models import (
     FINISHED_STATUSES,
-    WITHDRAWAL_REASON_MAX_LENGTH,
     Application,
     CaseStatus,
     Channel,
@@ -382,20 +381,6 @@ def _withdrawal_refused(bundle, parts) -> DomainError | None:
     return None
 
 
-def _clean_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("bundles.reason_needed", _("Give the reason."), status=422)
-    if len(reason) > WITHDRAWAL_REASON_MAX_LENGTH:
-        raise DomainError(
-            "bundles.reason_too_long",
-            _("The reason may be at most %(max)s characters long.")
-            % {"max": WITHDRAWAL_REASON_MAX_LENGTH},
-            status=422,
-        )
-    return reason
-
-
 def bundle_is_withdrawable(bundle) -> bool:
     """Whether the pages offer the withdrawal (parts prefetched; who may is bundle_withdraw's)."""
     return _withdrawal_refused(bundle, bundle.parts.all()) is None
@@ -413,7 +398,7 @@ def bundle_withdraw(*, actor, bundle: BundleApplication, reason: str, request=No
     refused = _withdrawal_refused(bundle, parts)
     if refused is not None:
         raise refused
-    reason = _clean_reason(reason)
+    reason = case_services.withdrawal_reason_clean(reason, app="bundles")
     for part in parts:
         case_services.case_withdraw(
             actor=actor, case=part.application, reason=reason, request=request, bundle_part=True

@@ -1148,6 +1148,22 @@ def case_is_withdrawable(case: Application) -> bool:
     return case.status in WITHDRAWABLE_STATUSES and not case.bundle_ref
 
 
+def withdrawal_reason_clean(reason: str, *, app: str = "cases") -> str:
+    """The reason a withdrawal must give: stripped, not empty, at most the stored length. The
+    errors carry `app`'s codes (`<app>.reason_needed`, `<app>.reason_too_long`)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(f"{app}.reason_needed", _("Give the reason."), status=422)
+    if len(reason) > WITHDRAWAL_REASON_MAX_LENGTH:
+        raise DomainError(
+            f"{app}.reason_too_long",
+            _("The reason may be at most %(max)s characters long.")
+            % {"max": WITHDRAWAL_REASON_MAX_LENGTH},
+            status=422,
+        )
+    return reason
+
+
 @transaction.atomic
 def case_withdraw(
     *, actor, case: Application, reason: str, request=None, bundle_part: bool = False
@@ -1187,16 +1203,7 @@ def case_withdraw(
             ),
             status=409,
         )
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("cases.reason_needed", _("Give the reason."), status=422)
-    if len(reason) > WITHDRAWAL_REASON_MAX_LENGTH:
-        raise DomainError(
-            "cases.reason_too_long",
-            _("The reason may be at most %(max)s characters long.")
-            % {"max": WITHDRAWAL_REASON_MAX_LENGTH},
-            status=422,
-        )
+    reason = withdrawal_reason_clean(reason)
     from_status = case.status
     _pause_end(case)  # a correction or suspension in progress: its clock stop ends today
     case.status, case.withdrawal_reason, case.withdrawn_at = (
