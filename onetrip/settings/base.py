@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "onetrip.core.middleware.RequestIdMiddleware",
     "onetrip.core.middleware.ApiErrorMiddleware",
     "onetrip.core.middleware.NulCharacterMiddleware",
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "onetrip.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -92,7 +92,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "onetrip.urls"

@@ -18,11 +18,38 @@ def test_healthz_answers_503_json_when_the_database_is_down(client, db):
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_metrics_are_served_to_the_monitoring_host(client, db):
-    client.get("/healthz")
+def _metric(client, name: str, **labels) -> float:
+    from prometheus_client.parser import text_string_to_metric_families
+
     response = client.get("/metrics", REMOTE_ADDR="127.0.0.1")
     assert response.status_code == 200
-    assert "django_http_requests_total_by_method_total" in response.content.decode()
+    for family in text_string_to_metric_families(response.content.decode()):
+        for sample in family.samples:
+            if sample.name == name and labels.items() <= sample.labels.items():
+                return sample.value
+    return 0.0
+
+
+def test_metrics_count_responses_by_status_view_and_method_and_time_them(client, db):
+    """The series dashboards of a Django service read (django_prometheus's names)."""
+    responses = "django_http_responses_total_by_status_view_method_total"
+    latency = "django_http_requests_latency_seconds_by_view_method_count"
+    ok = {"status": "200", "view": "healthz", "method": "GET"}
+    missing = {"status": "404", "method": "GET"}
+    before = (
+        _metric(client, responses, **ok),
+        _metric(client, responses, **missing),
+        _metric(client, latency, view="healthz", method="GET"),
+    )
+    for _ in range(3):
+        assert client.get("/healthz").status_code == 200
+    assert client.get("/api/v1/licences/nothing-here/verify").status_code == 404
+    after = (
+        _metric(client, responses, **ok),
+        _metric(client, responses, **missing),
+        _metric(client, latency, view="healthz", method="GET"),
+    )
+    assert [a - b for a, b in zip(after, before, strict=True)] == [3, 1, 3]
 
 
 def test_metrics_are_hidden_from_other_hosts(client, db):
