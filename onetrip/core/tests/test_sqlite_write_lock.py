@@ -172,37 +172,47 @@ def _log_frames() -> int:
         return other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
 
 
-def test_a_reader_that_never_lets_go_does_not_make_the_log_grow_without_end(monkeypatch):
+def test_a_log_that_readers_kept_from_its_checkpoints_is_restarted_once_they_let_go(monkeypatch):
     """A busy server always has some reader on an older snapshot, so PASSIVE checkpoints never
     finish and SQLite never starts the log afresh (460 MB in a 15 s benchmark). Past
-    RESTART_AFTER_FRAMES a committing writer waits for the readers and restarts the log."""
+    RESTART_AFTER_FRAMES every commit tries a RESTART checkpoint without waiting for readers;
+    the first one after the readers let go restarts the log."""
     import sqlite3
-    import threading
     import time
 
     from onetrip.core.sqlite import base
 
     monkeypatch.setattr(base, "CHECKPOINT_AFTER_ROWS", 20)
     monkeypatch.setattr(base, "RESTART_AFTER_FRAMES", 30)
-    reader = sqlite3.connect(
-        connection.settings_dict["NAME"], isolation_level=None, check_same_thread=False
-    )
-    reader.execute("BEGIN")
-    reader.execute("SELECT count(*) FROM core_auditentry").fetchone()  # holds its snapshot
-    lets_go = threading.Timer(0.5, lambda: reader.execute("COMMIT"))
-    started = time.monotonic()
-    lets_go.start()
-    try:
-        for _ in range(12):
-            with transaction.atomic():
-                for _ in range(10):
-                    audit.record(actor="cli:test", action="tests.lock.restart")
-        waited = time.monotonic() - started
+    restarted = []
+    restart = base.DatabaseWrapper._restart_log
+
+    def watched(self) -> bool:
+        restarted.append(restart(self))
+        return restarted[-1]
+
+    monkeypatch.setattr(base.DatabaseWrapper, "_restart_log", watched)
+
+    def entries(count: int) -> None:
         with transaction.atomic():
-            audit.record(actor="cli:test", action="tests.lock.restart")
-        assert _log_frames() < 30  # started afresh: only the last transaction's pages
-        assert waited >= 0.4  # the restart waited for the reader
+            for _ in range(count):
+                audit.record(actor="cli:test", action="tests.lock.restart")
+
+    reader = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM core_auditentry").fetchone()  # holds its snapshot
+        started = time.monotonic()
+        for _ in range(12):
+            entries(10)
+        assert time.monotonic() - started < 5  # no commit waited for the reader (20 s timeout)
+        assert restarted and not any(restarted)  # tried, and gave up while the reader was in
+        assert _log_frames() > 60  # so the log grew
     finally:
-        lets_go.join()
+        reader.execute("COMMIT")
         reader.close()
+    entries(10)
+    assert restarted[-1] is True
+    entries(1)
+    assert _log_frames() < 30  # started afresh: only the last transaction's pages
     assert list(audit.verify()) == []
