@@ -7,11 +7,13 @@ import functools
 import json
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from onetrip.accounts import selectors as account_selectors
@@ -77,10 +79,10 @@ def licence_verify_public(number: str, *, request=None) -> tuple[dict, bytes]:
     the same as JSON (UTF-8). What never changes (the signed bytes, the signature check, the
     names) is kept per process (`verification_cache`); whether the licence is revoked is read on
     every call, so a revocation shows at once. Every call is audited."""
-    if identifier.parse(number) is None:
-        raise _not_found()
-    kept = verification_cache.get(number)
+    kept = verification_cache.get(number)  # only well-formed numbers are ever kept
     if kept is None:
+        if identifier.parse(number) is None:  # its check character, in pure Python, is costly
+            raise _not_found()
         licence = _licence_for_verification(number)
         if licence is None:
             raise _not_found()
@@ -125,10 +127,22 @@ def _revoked(number: str) -> bool | None:
     return None if found is None else found[0] is not None
 
 
+def _reader(request):
+    """Who verifies: the signed-in user, or None. Without a session cookie nobody is signed in,
+    which is known without loading the lazy `request.user` (most verifications are API calls and
+    QR scans: this saves each of them the session and user look-up)."""
+    if request is None:
+        return None
+    user = getattr(request, "user", None)
+    if isinstance(user, SimpleLazyObject) and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
+    return user
+
+
 def _audit_public_read(request, number: str, holder_type: str, holder_id: str, *, purpose: str):
     # A read by the public at high volume: written by the write-behind buffer (core.audit).
     audit.record_read(
-        actor=getattr(request, "user", None) if request is not None else None,
+        actor=_reader(request),
         action="licences.licence.verify",
         target_type=Licence._meta.label_lower,
         target_id=number,

@@ -111,3 +111,29 @@ def test_answers_are_reused_briefly_but_every_call_is_audited_and_revocation_sho
     )
     licence_revoke(actor="cli:test", licence=licence, reason="吊销")
     assert client.get(url).json()["status"] == "revoked"
+
+
+def test_the_verifier_is_recorded_when_signed_in_and_nobody_otherwise(
+    client, issue, person_factory
+):
+    licence = issue()
+    assert client.get(f"/api/v1/licences/{licence.number}/verify").status_code == 200
+    citizen = person_factory(name="李四")
+    client.force_login(citizen)
+    assert client.get(f"/api/v1/licences/{licence.number}/verify").status_code == 200
+    readers = AuditEntry.objects.filter(
+        action="licences.licence.verify", target_id=licence.number
+    ).order_by("id")
+    assert [(e.actor_id, e.actor_label) for e in readers] == [
+        (None, ""),
+        (citizen.pk, citizen.get_username()),
+    ]
+
+
+def test_a_malformed_number_is_not_found_even_after_good_ones_were_kept(client, issue):
+    licence = issue()
+    assert client.get(f"/api/v1/licences/{licence.number}/verify").status_code == 200
+    wrong_check = licence.number[:-1] + ("0" if licence.number[-1] != "0" else "1")
+    response = client.get(f"/api/v1/licences/{wrong_check}/verify")
+    assert response.status_code == 404
+    assert response.json()["code"] == "licences.not_found"
