@@ -3,10 +3,13 @@ import re
 import uuid
 
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.core.exceptions import SuspiciousOperation
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
 from .logging import request_id_var
@@ -64,6 +67,21 @@ def _json_has_nul(request) -> bool:
     if request.method in ("GET", "HEAD") or request.content_type != "application/json":
         return False
     return b"\\u0000" in request.body  # JSON writes NUL only as \u0000
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's, with the message storage made when something first adds or reads a message.
+    Made for every request, its cookie and session storages cost each API call and QR scan,
+    which never use messages."""
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        messages = getattr(request, "_messages", None)
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response  # no message was added or read: nothing to store
+        return super().process_response(request, response)
 
 
 class LargeTypeMiddleware:

@@ -19,15 +19,17 @@ def test_healthz_answers_503_json_when_the_database_is_down(client, db):
 
 
 def _metric(client, name: str, **labels) -> float:
+    """The sum of the samples of `name` that have these labels."""
     from prometheus_client.parser import text_string_to_metric_families
 
     response = client.get("/metrics", REMOTE_ADDR="127.0.0.1")
     assert response.status_code == 200
-    for family in text_string_to_metric_families(response.content.decode()):
-        for sample in family.samples:
-            if sample.name == name and labels.items() <= sample.labels.items():
-                return sample.value
-    return 0.0
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(response.content.decode())
+        for sample in family.samples
+        if sample.name == name and labels.items() <= sample.labels.items()
+    )
 
 
 def test_metrics_count_responses_by_status_view_and_method_and_time_them(client, db):
