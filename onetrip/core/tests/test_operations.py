@@ -90,11 +90,13 @@ def log_lines():
     """The configured console handler (JSON formatter, request-id filter), writing to a buffer."""
     handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
     buffer = StringIO()
-    previous = handler.setStream(buffer)
+    # Swapped, not setStream(): that flushes the old stream first, and when an earlier test set
+    # logging up again, the old stream is that test's captured stderr, closed since.
+    previous, handler.stream = handler.stream, buffer
     try:
         yield lambda: [line for line in buffer.getvalue().splitlines() if line.strip()]
     finally:
-        handler.setStream(previous)
+        handler.stream = previous
 
 
 def test_log_lines_are_json_with_the_request_id(client, db, log_lines):
