@@ -31,8 +31,8 @@ import os
 from django.db.backends.sqlite3 import base
 
 # Rows, not pages, because sqlite3 tells rows cheaply (total_changes): a submission changes
-# about five rows and writes about fifteen pages, so this is near SQLite's default of 1,000
-# pages per checkpoint when one process writes, and more often when several do.
+# about five rows and writes 15–30 pages, so this is near SQLite's default of 1,000 pages per
+# checkpoint when one process writes, and more often when several do.
 CHECKPOINT_AFTER_ROWS = 400
 # Frames in the log (4 KiB pages) past which the log is started afresh (_restart_log).
 RESTART_AFTER_FRAMES = 4000
