@@ -152,7 +152,11 @@ class Representation(models.Model):
     an agent the representative authorised."""
 
     person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="representations"
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="representations",
+        db_index=False,
     )
     legal_person = models.ForeignKey(
         LegalPerson,
@@ -231,6 +235,7 @@ class StaffRoleAssignment(models.Model):
         verbose_name=_("staff member"),
         on_delete=models.CASCADE,
         related_name="role_assignments",
+        db_index=False,
     )
     role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
 

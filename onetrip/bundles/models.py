@@ -45,6 +45,7 @@ class BundleApplication(models.Model):
         verbose_name=_("applicant"),
         on_delete=models.PROTECT,
         related_name="bundles",
+        db_index=False,
     )
     uscc = models.CharField(_("legal person (USCC)"), max_length=18, blank=True)
     channel = models.CharField(_("channel"), max_length=10, default="online")

@@ -108,12 +108,14 @@ class Application(models.Model):
         verbose_name=_("implementing department"),
         on_delete=models.PROTECT,
         related_name="applications",
+        db_index=False,  # case_dept_status_idx starts with the department
     )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("applicant"),
         on_delete=models.PROTECT,
         related_name="applications",
+        db_index=False,  # case_applicant_idx starts with the applicant
     )
     subject_type = models.CharField(_("subject type"), max_length=10, choices=SubjectType.choices)
     subject_id = models.CharField(
@@ -363,6 +365,7 @@ class MissingMaterial(models.Model):
         verbose_name=_("application"),
         on_delete=models.CASCADE,
         related_name="missing_materials",
+        db_index=False,
     )
     matter_material = models.ForeignKey(
         "catalogue.MatterMaterial",

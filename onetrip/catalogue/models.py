@@ -102,7 +102,11 @@ class MatterVersion(models.Model):
     """One version of a matter's service guide. Immutable once published."""
 
     matter = models.ForeignKey(
-        Matter, verbose_name=_("matter"), on_delete=models.PROTECT, related_name="versions"
+        Matter,
+        verbose_name=_("matter"),
+        on_delete=models.PROTECT,
+        related_name="versions",
+        db_index=False,
     )
     number = models.PositiveIntegerField(_("version number"))
     status = models.CharField(

@@ -79,6 +79,7 @@ class Dataset(models.Model):
         verbose_name=_("owner department"),
         on_delete=models.PROTECT,
         related_name="datasets",
+        db_index=False,
     )
     update_cycle = models.CharField(
         _("update cycle"),
@@ -132,7 +133,11 @@ class Dataset(models.Model):
 
 class DatasetField(models.Model):
     dataset = models.ForeignKey(
-        Dataset, verbose_name=_("dataset"), on_delete=models.CASCADE, related_name="fields"
+        Dataset,
+        verbose_name=_("dataset"),
+        on_delete=models.CASCADE,
+        related_name="fields",
+        db_index=False,
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     name = models.CharField(_("field name"), max_length=64)
@@ -165,7 +170,11 @@ class DatasetRecord(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     dataset = models.ForeignKey(
-        Dataset, verbose_name=_("dataset"), on_delete=models.CASCADE, related_name="records"
+        Dataset,
+        verbose_name=_("dataset"),
+        on_delete=models.CASCADE,
+        related_name="records",
+        db_index=False,
     )
     key = models.CharField(_("key value"), max_length=128, blank=True)
     data = models.JSONField(_("data"), default=dict)

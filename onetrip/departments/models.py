@@ -62,6 +62,7 @@ class Window(models.Model):
         verbose_name=_("service hall"),
         on_delete=models.CASCADE,
         related_name="windows",
+        db_index=False,
     )
     number = models.CharField(_("window number"), max_length=20)
     name = models.CharField(_("name"), max_length=100)

@@ -30,6 +30,7 @@ class ExchangeClient(models.Model):
         verbose_name=_("department"),
         on_delete=models.PROTECT,
         related_name="exchange_clients",
+        db_index=False,
     )
     name = models.CharField(_("system name"), max_length=100)
     is_platform = models.BooleanField(_("the platform's own client"), default=False)
@@ -66,13 +67,18 @@ class Grant(models.Model):
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(
-        ExchangeClient, verbose_name=_("client"), on_delete=models.CASCADE, related_name="grants"
+        ExchangeClient,
+        verbose_name=_("client"),
+        on_delete=models.CASCADE,
+        related_name="grants",
+        db_index=False,
     )
     dataset = models.ForeignKey(
         "datasets.Dataset",
         verbose_name=_("dataset"),
         on_delete=models.CASCADE,
         related_name="exchange_grants",
+        db_index=False,
     )
     fields = models.JSONField(_("fields"), default=list)
     clear_fields = models.JSONField(_("fields in clear text"), default=list, blank=True)
@@ -133,7 +139,11 @@ class ExchangeCallStat(models.Model):
     Incremented with F() in the call's transaction; one small row per grant and day."""
 
     grant = models.ForeignKey(
-        Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="call_stats"
+        Grant,
+        verbose_name=_("grant"),
+        on_delete=models.CASCADE,
+        related_name="call_stats",
+        db_index=False,
     )
     day = models.DateField(_("day"))
     count = models.PositiveIntegerField(_("calls"), default=0)
@@ -183,7 +193,7 @@ class PullStatus(models.TextChoices):
 class PulledMaterial(models.Model):
     """A material of a case taken from shared data or an e-licence instead of an upload."""
 
-    case_number = models.CharField(_("case number"), max_length=64, db_index=True)
+    case_number = models.CharField(_("case number"), max_length=64)
     matter_material_id = models.PositiveIntegerField(_("material"))
     name = models.CharField(_("material name"), max_length=200)
     source = models.CharField(_("source"), max_length=10)

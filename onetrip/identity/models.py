@@ -13,7 +13,7 @@ class OneTimeCode(models.Model):
     Stored in the database (not a per-process cache) so every gunicorn worker sees it.
     """
 
-    phone = models.CharField(_("mobile phone"), max_length=20, db_index=True)
+    phone = models.CharField(_("mobile phone"), max_length=20)
     purpose = models.CharField(_("purpose"), max_length=20, choices=OtpPurpose.choices)
     code_hash = models.CharField(_("code hash"), max_length=64)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

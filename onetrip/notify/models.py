@@ -14,6 +14,7 @@ class Notification(models.Model):
         verbose_name=_("user"),
         on_delete=models.CASCADE,
         related_name="notifications",
+        db_index=False,  # notification_user_idx starts with the user
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)

@@ -179,6 +179,7 @@ class DownloadCount(models.Model):
         verbose_name=_("published dataset"),
         on_delete=models.CASCADE,
         related_name="download_counts",
+        db_index=False,
     )
     format = models.CharField(_("format"), max_length=8, choices=ResourceFormat.choices)
     count = models.PositiveBigIntegerField(_("downloads"), default=0)

@@ -76,6 +76,7 @@ class RatingFollowUp(models.Model):
         verbose_name=_("implementing department"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     status = models.CharField(
         _("status"), max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN

@@ -20,6 +20,7 @@ class SigningKey(models.Model):
         verbose_name=_("department"),
         on_delete=models.PROTECT,
         related_name="signing_keys",
+        db_index=False,
     )
     algorithm = models.CharField(
         _("algorithm"),
