@@ -35,11 +35,13 @@ dates follow the load day, so e-supervision colours are right on the day the dem
 import bisect
 import datetime
 import random
+import re
 from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onetrip.accounts import selectors as account_selectors
 from onetrip.accounts import services as account_services
@@ -54,6 +56,7 @@ from onetrip.cases.models import (
     Channel,
     DeliveryMethod,
     MissingMaterial,
+    PauseKind,
 )
 from onetrip.catalogue import selectors as catalogue_selectors
 from onetrip.catalogue.models import ApplicantKind, MaterialSource
@@ -992,6 +995,35 @@ def _retime(model, names, rows) -> None:
         cursor.executemany(sql, params)
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _redate_messages(case, link: str, accepted: list, resumed: list) -> None:
+    """The dates in the applicant's messages, as planned. The services wrote them computed from
+    the load day (“to be finished by …” at acceptance, with the supply date of tolerated
+    materials, and again at each resume); the case's own dates are planned ones."""
+    titles = {
+        str(_("Your application was accepted")): iter([accepted]),
+        str(_("Your application is being handled again")): iter([[day] for day in resumed]),
+    }
+    changed = []
+    for message in Notification.objects.filter(user_id=case.applicant_id, link=link).order_by("id"):
+        dates = next(
+            (next(seq, None) for title, seq in titles.items() if message.title.startswith(title)),
+            None,
+        )
+        if dates:
+            message.body = _with_dates(message.body, [day.isoformat() for day in dates])
+            changed.append(message)
+    Notification.objects.bulk_update(changed, ["body"])
+
+
+def _with_dates(text: str, dates: list[str]) -> str:
+    """`text` with its first dates replaced by `dates`, in order."""
+    planned = iter(dates)
+    return _DATE.sub(lambda found: next(planned, found.group()), text)
+
+
 def _backdate(case: Application, spec: Spec, plan: Plan, cal: Calendar, marks: list) -> None:
     """The rows the actions wrote, then the case's dates. The deadline comes from the planned
     acceptance day by workday_add, moved by each ended clock stop's working days (as
@@ -1036,6 +1068,9 @@ def _backdate(case: Application, spec: Spec, plan: Plan, cal: Calendar, marks: l
         accepted_on = local(accepted_at)
         result = workday_add(accepted_on, spec.version.promised_days)
         deadline, provisional = result.date, result.provisional
+        supply_due = workday_add(accepted_on, case_services.TOLERATED_SUPPLY_DAYS).date
+        accepted_dates = [deadline, supply_due]
+        resumed_dates = []
         pauses = list(CasePause.objects.filter(application_id=case.pk).order_by("id"))
         for pause, (started_on, ended_on) in zip(pauses, plan.pauses, strict=True):
             pause.started_on, pause.ended_on = started_on, ended_on
@@ -1043,6 +1078,8 @@ def _backdate(case: Application, spec: Spec, plan: Plan, cal: Calendar, marks: l
             if pause.working_days:
                 moved = workday_add(deadline, pause.working_days)
                 deadline, provisional = moved.date, provisional or moved.provisional
+            if ended_on and pause.kind == PauseKind.SUSPENSION:
+                resumed_dates.append(deadline)
         if pauses:
             CasePause.objects.bulk_update(pauses, ["started_on", "ended_on", "working_days"])
         values.update(
@@ -1051,9 +1088,8 @@ def _backdate(case: Application, spec: Spec, plan: Plan, cal: Calendar, marks: l
             deadline_on=deadline,
             deadline_provisional=provisional,
         )
-        MissingMaterial.objects.filter(application_id=case.pk).update(
-            due_on=workday_add(accepted_on, case_services.TOLERATED_SUPPLY_DAYS).date
-        )
+        MissingMaterial.objects.filter(application_id=case.pk).update(due_on=supply_due)
+        _redate_messages(case, link, accepted_dates, resumed_dates)
     if plan.finished is not None:
         values.update(finished_at=plan.finished, finished_on=local(plan.finished))
     delivered_at = plan.first("deliver")

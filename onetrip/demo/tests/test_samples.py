@@ -4,6 +4,7 @@ consistent, and nothing is texted to the invented people."""
 
 import datetime
 import itertools
+import re
 from io import StringIO
 
 import pytest
@@ -11,13 +12,15 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from onetrip.accounts.models import User
-from onetrip.cases.models import RUNNING_STATUSES, Application, CaseStatus
+from onetrip.cases.models import RUNNING_STATUSES, Application, CaseStatus, PauseKind
 from onetrip.cases.selectors import case_list_for_intake, case_page_for_supervision
+from onetrip.cases.services import TOLERATED_SUPPLY_DAYS, case_link
 from onetrip.demo.models import DemoSample
 from onetrip.demo.samples import STORIES
 from onetrip.demo.services import demo_load
 from onetrip.notify import sending
 from onetrip.notify.backends import LocmemSmsBackend
+from onetrip.notify.models import Notification
 from onetrip.ratings.models import FollowUpStatus, RatingFollowUp
 from onetrip.workdays.selectors import workday_add
 
@@ -179,6 +182,30 @@ def test_sample_cases_are_consistent_and_back_dated(demo):
     for case in samples().filter(status=CaseStatus.RATED).select_related("rating"):
         assert case.rating.rated_by_id == case.applicant_id
         assert case.rating.rated_at >= (case.delivered_at or case.finished_at)
+
+
+@pytest.mark.django_db
+def test_messages_give_the_planned_deadlines(demo):
+    """The applicant's messages name the dates the case shows: the acceptance message the
+    deadline from the planned acceptance day, a resume message the deadline after that stop,
+    and not dates computed from the day the demo was loaded."""
+    date = re.compile(r"\d{4}-\d{2}-\d{2}")
+    supplied_by_seen = False
+    accepted = samples().filter(accepted_on__isnull=False).prefetch_related("pauses")
+    for case in accepted:
+        messages = Notification.objects.filter(user_id=case.applicant_id, link=case_link(case))
+        dated = [date.findall(m.body) for m in messages.order_by("id") if date.search(m.body)]
+        at_acceptance = workday_add(case.accepted_on, case.matter_version.promised_days).date
+        assert dated[0][0] == at_acceptance.isoformat(), case.number
+        if len(dated[0]) > 1:  # tolerated missing materials: the date to supply them by
+            supply = workday_add(case.accepted_on, TOLERATED_SUPPLY_DAYS).date
+            assert dated[0][1] == supply.isoformat(), case.number
+            supplied_by_seen = True
+        pauses = list(case.pauses.all())
+        # (No story resumes a suspension yet; one that does is checked here.)
+        if pauses and pauses[-1].kind == PauseKind.SUSPENSION and pauses[-1].ended_on:
+            assert dated[-1] == [case.deadline_on.isoformat()], case.number
+    assert accepted.count() >= 30 and supplied_by_seen
 
 
 @pytest.mark.django_db(transaction=True)
