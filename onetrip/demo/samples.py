@@ -1002,25 +1002,23 @@ def _redate_messages(case, link: str, accepted: list, resumed: list) -> None:
     """The dates in the applicant's messages, as planned. The services wrote them computed from
     the load day (“to be finished by …” at acceptance, with the supply date of tolerated
     materials, and again at each resume); the case's own dates are planned ones."""
-    titles = {
-        str(_("Your application was accepted")): iter([accepted]),
-        str(_("Your application is being handled again")): iter([[day] for day in resumed]),
+    # Each message's title is "<title> (<case number>)"; the dates of each title, in order.
+    planned = {
+        str(_("Your application was accepted")): [accepted],
+        str(_("Your application is being handled again")): [[day] for day in resumed],
     }
     changed = []
     for message in Notification.objects.filter(user_id=case.applicant_id, link=link).order_by("id"):
-        dates = next(
-            (next(seq, None) for title, seq in titles.items() if message.title.startswith(title)),
-            None,
-        )
+        dates = planned.get(message.title.rsplit(" (", 1)[0])
         if dates:
-            message.body = _with_dates(message.body, [day.isoformat() for day in dates])
+            message.body = _with_dates(message.body, dates.pop(0))
             changed.append(message)
     Notification.objects.bulk_update(changed, ["body"])
 
 
-def _with_dates(text: str, dates: list[str]) -> str:
+def _with_dates(text: str, dates: list[datetime.date]) -> str:
     """`text` with its first dates replaced by `dates`, in order."""
-    planned = iter(dates)
+    planned = iter(day.isoformat() for day in dates)
     return _DATE.sub(lambda found: next(planned, found.group()), text)
 
 
