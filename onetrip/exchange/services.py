@@ -398,11 +398,14 @@ def _minute_window() -> int:
 
 
 def _rate_hit(key: str) -> int:
-    """One round trip: INCR (and EXPIRE in the same pipeline) on Redis; add/incr elsewhere."""
+    """One round trip: INCR (and EXPIRE in the same pipeline) on Redis; add/incr elsewhere.
+    The pipeline is not a MULTI/EXEC transaction: nothing may come between the two commands'
+    effects that matters (the key is this minute's, and only INCR and EXPIRE touch it), and
+    MULTI and EXEC would double the replies to parse on every exchange call."""
     backend = getattr(cache, "_cache", None)
     if backend is not None and hasattr(backend, "get_client"):
         full_key = cache.make_and_validate_key(key)
-        pipe = backend.get_client(full_key, write=True).pipeline()
+        pipe = backend.get_client(full_key, write=True).pipeline(transaction=False)
         pipe.incr(full_key)
         pipe.expire(full_key, 120)
         return int(pipe.execute()[0])
