@@ -6,3 +6,6 @@ class ExchangeConfig(AppConfig):
     name = "onetrip.exchange"
     label = "exchange"
     verbose_name = _("Data sharing exchange")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

@@ -28,6 +28,7 @@ from onetrip.datasets.masking import mask_record
 from onetrip.datasets.models import Dataset, DatasetField, DataSource, SharingClass
 from onetrip.identity import services as identity_services
 
+from . import grantcache
 from .models import (
     Consent,
     ExchangeCallStat,
@@ -347,23 +348,29 @@ def dataset_for_call(code: str) -> Dataset:
     return dataset
 
 
-# What a call needs of a grant (read on every call, so revocation is immediate).
+# What a call needs of a grant (read on every call, or kept while unchanged: grantcache).
 _GRANT_COLUMNS = (
     "id", "public_id", "client", "dataset", "status", "valid_until", "revoked_at", "fields",
     "clear_fields", "purpose", "rate_per_minute", "daily_quota",
 )  # fmt: skip
 
 
-def live_grant(*, client: ExchangeClient, dataset: Dataset) -> Grant:
-    """The client's current grant on the dataset, read fresh (revocation is immediate)."""
-    grants = plain_select.instances(
+def _grant_rows(client_pk: int, dataset_pk: int) -> list[Grant]:
+    return plain_select.instances(
         Grant,
         _GRANT_COLUMNS,
         "client_id = %s AND dataset_id = %s",
-        [client.pk, dataset.pk],
+        [client_pk, dataset_pk],
         "ORDER BY requested_at DESC, id DESC LIMIT 5",
     )
-    now = timezone.now()
+
+
+def live_grant(*, client: ExchangeClient, dataset: Dataset, grants=None, now=None) -> Grant:
+    """The client's current grant on the dataset among `grants` (newest first; read fresh when
+    not given), or the refusal that says why there is none."""
+    if grants is None:
+        grants = _grant_rows(client.pk, dataset.pk)
+    now = now or timezone.now()
     for grant in grants:
         if grant.is_live(now):
             return grant
@@ -397,17 +404,19 @@ def _minute_window() -> int:
     return int(timezone.now().timestamp()) // 60
 
 
+def _rate_key(grant: Grant) -> str:
+    return f"exchange:rate:{grant.pk}:{_minute_window()}"
+
+
 def _rate_hit(key: str) -> int:
     """One round trip: INCR (and EXPIRE in the same pipeline) on Redis; add/incr elsewhere.
     The pipeline is not a MULTI/EXEC transaction: nothing may come between the two commands'
     effects that matters (the key is this minute's, and only INCR and EXPIRE touch it), and
     MULTI and EXEC would double the replies to parse on every exchange call."""
-    backend = getattr(cache, "_cache", None)
-    if backend is not None and hasattr(backend, "get_client"):
-        full_key = cache.make_and_validate_key(key)
-        pipe = backend.get_client(full_key, write=True).pipeline(transaction=False)
-        pipe.incr(full_key)
-        pipe.expire(full_key, 120)
+    redis = grantcache.redis_client()
+    if redis is not None:
+        pipe = redis.pipeline(transaction=False)
+        _pipe_rate_hit(pipe, key)
         return int(pipe.execute()[0])
     if cache.add(key, 1, timeout=120):
         return 1
@@ -418,9 +427,14 @@ def _rate_hit(key: str) -> int:
         return 1
 
 
-def _check_rate(grant: Grant) -> None:
-    window = _minute_window()
-    if _rate_hit(f"exchange:rate:{grant.pk}:{window}") > grant.rate_per_minute:
+def _pipe_rate_hit(pipe, key: str) -> None:
+    full_key = cache.make_and_validate_key(key)
+    pipe.incr(full_key)
+    pipe.expire(full_key, 120)
+
+
+def _check_rate(grant: Grant, calls_this_minute: int) -> None:
+    if calls_this_minute > grant.rate_per_minute:
         retry = 60 - int(timezone.now().timestamp()) % 60
         raise RateLimited(
             "exchange.rate_limited",
@@ -432,6 +446,43 @@ def _check_rate(grant: Grant) -> None:
             retry_after=retry,
             detail={"limit_per_minute": grant.rate_per_minute, "retry_after": retry},
         )
+
+
+def _grant_for_call(client: ExchangeClient, dataset: Dataset) -> Grant:
+    """The call's live grant, the call counted against its rate per minute (429 past it).
+
+    With Redis one round trip reads the stamp of the pair's grants and counts the call under
+    the grant this process's copy names; the grants are read from the database only when the
+    stamp is not the copy's (grantcache). If the fresh grants name another live grant, the
+    call is counted again under that one (the first count stays on a grant that no longer
+    serves)."""
+    redis = grantcache.redis_client()
+    if redis is None:
+        grant = live_grant(client=client, dataset=dataset)
+        _check_rate(grant, _rate_hit(_rate_key(grant)))
+        return grant
+    now = timezone.now()
+    kept = grantcache.kept(client.pk, dataset.pk)
+    guess = next((g for g in kept.grants if g.is_live(now)), None) if kept else None
+    stamp_key = grantcache.stamp_key(client.pk, dataset.pk)
+    pipe = redis.pipeline(transaction=False)
+    pipe.get(stamp_key)
+    if guess is not None:
+        _pipe_rate_hit(pipe, _rate_key(guess))
+    replies = pipe.execute()
+    if kept is not None and replies[0] == kept.stamp:
+        grant = live_grant(client=client, dataset=dataset, grants=kept.grants, now=now)
+        _check_rate(grant, int(replies[1]))  # the copy's live grant is `guess`
+        return grant
+    stamp = replies[0] or grantcache.stamp_now(redis, stamp_key)  # taken before the read
+    grants = _grant_rows(client.pk, dataset.pk)
+    grantcache.keep(client.pk, dataset.pk, stamp, grants)
+    grant = live_grant(client=client, dataset=dataset, grants=grants, now=now)
+    if guess is not None and guess.pk == grant.pk:
+        _check_rate(grant, int(replies[1]))
+    else:
+        _check_rate(grant, _rate_hit(_rate_key(grant)))
+    return grant
 
 
 @functools.cache
@@ -553,8 +604,7 @@ def records_read(*, client: ExchangeClient, code: str, query: dict, request=None
         raise PermissionDenied("exchange.client_inactive", _("This client is switched off."))
     dataset = dataset_for_call(code)
     key_value = _key_value(dataset, query)
-    grant = live_grant(client=client, dataset=dataset)
-    _check_rate(grant)
+    grant = _grant_for_call(client, dataset)
     _count_call(grant)
     raw = record_lookup(dataset, key_value)
     record = None

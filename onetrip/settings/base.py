@@ -287,8 +287,13 @@ ONETRIP_WRITE_BEHIND_SECONDS = float(os.environ.get("ONETRIP_WRITE_BEHIND_SECOND
 ONETRIP_LICENCE_VERIFY_CACHE_SECONDS = float(
     os.environ.get("ONETRIP_LICENCE_VERIFY_CACHE_SECONDS", "300")
 )
-# Seconds a process reuses an exchange client and a dataset's fields (grants are read every call).
+# Seconds a process reuses an exchange client and a dataset's fields.
 ONETRIP_EXCHANGE_CACHE_SECONDS = float(os.environ.get("ONETRIP_EXCHANGE_CACHE_SECONDS", "5"))
+# Seconds at most that a process keeps a client's grants on a dataset while Redis says they are
+# unchanged (onetrip/exchange/grantcache.py; a change drops them everywhere when it commits).
+ONETRIP_EXCHANGE_GRANT_CACHE_SECONDS = float(
+    os.environ.get("ONETRIP_EXCHANGE_GRANT_CACHE_SECONDS", "60")
+)
 # Seconds a process trusts its reading of a grant's calls today (the daily quota; decision 0012).
 ONETRIP_EXCHANGE_COUNT_CACHE_SECONDS = float(
     os.environ.get("ONETRIP_EXCHANGE_COUNT_CACHE_SECONDS", "1")

@@ -6,7 +6,7 @@ import redis
 from django.core.cache.backends.locmem import LocMemCache
 
 from onetrip.core.cache import RedisCache
-from onetrip.exchange import services
+from onetrip.exchange import grantcache, services
 
 REDIS = "redis://127.0.0.1:6379/15"
 
@@ -19,6 +19,7 @@ def redis_cache(monkeypatch):
         pytest.skip("no Redis on 127.0.0.1:6379")
     backend = RedisCache(REDIS, {"KEY_PREFIX": "onetrip-test-rate"})
     monkeypatch.setattr(services, "cache", backend)
+    monkeypatch.setattr(grantcache, "cache", backend)
     yield backend
     backend.clear()
     backend.close()
@@ -42,5 +43,7 @@ def test_the_replies_are_parsed_by_hiredis(redis_cache):
 
 
 def test_local_cache_counts_too(monkeypatch):
-    monkeypatch.setattr(services, "cache", LocMemCache("rate-test", {}))
+    local = LocMemCache("rate-test", {})
+    monkeypatch.setattr(services, "cache", local)
+    monkeypatch.setattr(grantcache, "cache", local)
     assert [services._rate_hit("exchange:rate:8:1000") for _ in range(3)] == [1, 2, 3]
