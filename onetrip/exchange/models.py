@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.settings import oauth2_settings
 
+# The platform's own exchange client, which pulls materials for ID-only handling (一证通办).
+PLATFORM_CLIENT_NAME = "onetrip-platform"
+
 
 class ExchangeClient(models.Model):
     """One system of a department, signing in with OAuth2 client credentials. The platform's

@@ -15,8 +15,17 @@ from onetrip.core import audit
 from onetrip.core.errors import NotFound, PermissionDenied
 from onetrip.core.models import AuditEntry
 from onetrip.core.processcache import ProcessCache
+from onetrip.datasets.models import DatasetField
 
-from .models import ExchangeCallStat, ExchangeClient, Grant, GrantStatus, PulledMaterial, PullStatus
+from .models import (
+    PLATFORM_CLIENT_NAME,
+    ExchangeCallStat,
+    ExchangeClient,
+    Grant,
+    GrantStatus,
+    PulledMaterial,
+    PullStatus,
+)
 
 # Audit actions that are someone reading a person's data (shown on the right-to-know page).
 READ_ACTIONS = (
@@ -172,9 +181,12 @@ def data_access_for_person(*, user, page: int = 1, per_page: int = 20, request=N
     paginator = Paginator(entries, per_page)
     page_obj = paginator.get_page(page)
     names = _department_names_of_actors({e.actor_id for e in page_obj.object_list})
+    labels = _field_labels({(e.detail or {}).get("dataset") for e in page_obj.object_list})
     rows = []
     for entry in page_obj.object_list:
         detail = entry.detail or {}
+        dataset = detail.get("dataset")
+        system = detail.get("client_name") or ""
         rows.append(
             {
                 "at": entry.at,
@@ -183,8 +195,13 @@ def data_access_for_person(*, user, page: int = 1, per_page: int = 20, request=N
                 or _("The platform"),
                 "how": _how(entry.action),
                 "purpose": entry.purpose,
-                "fields": detail.get("fields") or [],
-                "system": detail.get("client_name") or "",
+                # A person reads the fields' labels (姓名), not their names in the catalogue.
+                "fields": [
+                    labels.get((dataset, name), name) for name in detail.get("fields") or []
+                ],
+                "material": detail.get("material") or "",
+                # The platform's own client pulls for ID-only handling, which `how` says already.
+                "system": "" if system == PLATFORM_CLIENT_NAME else system,
             }
         )
     audit.record(
@@ -197,6 +214,17 @@ def data_access_for_person(*, user, page: int = 1, per_page: int = 20, request=N
         detail={"page": page_obj.number, "count": paginator.count},
     )
     return page_obj, rows
+
+
+def _field_labels(dataset_codes) -> dict:
+    """(dataset code, field name) → the field's label, for the datasets named on a page."""
+    codes = {code for code in dataset_codes if code}
+    if not codes:
+        return {}
+    fields = DatasetField.objects.filter(dataset__code__in=codes).values_list(
+        "dataset__code", "name", "label"
+    )
+    return {(code, name): label or name for code, name, label in fields}
 
 
 def _how(action: str) -> str:

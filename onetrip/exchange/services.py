@@ -30,6 +30,7 @@ from onetrip.identity import services as identity_services
 
 from . import grantcache
 from .models import (
+    PLATFORM_CLIENT_NAME,
     Consent,
     ExchangeCallStat,
     ExchangeClient,
@@ -39,7 +40,6 @@ from .models import (
     PullStatus,
 )
 
-PLATFORM_CLIENT_NAME = "onetrip-platform"
 ID_ONLY_PURPOSE = "一证通办"
 MAX_DAYS = 3650
 

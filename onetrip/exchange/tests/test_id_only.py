@@ -81,7 +81,7 @@ def _apply(client, matter, citizen, *, consent: bool) -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_id_only_application_pulls_materials_with_consent_and_uploads_nothing(
-    client, matter, citizen
+    client, matter, citizen, pop_base
 ):
     number = _apply(client, matter, citizen, consent=True)
     from onetrip.cases.models import Application
@@ -98,6 +98,12 @@ def test_id_only_application_pulls_materials_with_consent_and_uploads_nothing(
     assert entries.count() == 2
     assert all(e.purpose == f"一证通办 {number}" for e in entries)
     assert id_only_savings() == {"materials": 2, "trips": 1}
+    # The right-to-know page names each pull's material and the data by its labels, and not the
+    # platform's internal client.
+    pop_base.fields.filter(name="name").update(label="姓名")
+    page = client.get(reverse("exchange:data_access")).content.decode()
+    assert "材料: 居民身份证" in page and "材料: 户籍信息" in page
+    assert "姓名" in page and "onetrip-platform" not in page
 
 
 @pytest.mark.django_db(transaction=True)
