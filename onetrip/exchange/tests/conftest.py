@@ -5,6 +5,7 @@ import base64
 import io
 
 import pytest
+import redis
 from django.core.management import call_command
 
 PERSON_ID = "330424199001010014"
@@ -116,3 +117,24 @@ def token_for(client, client_id: str, secret: str, scope: str = "exchange") -> s
 @pytest.fixture
 def his_token(client, his):
     return token_for(client, *his)
+
+
+@pytest.fixture
+def redis_cache(monkeypatch, settings):
+    """The exchange's cache on a real Redis (db 15), as in production, whatever REDIS_URL says;
+    grants kept per process for the default 60 s (grantcache)."""
+    from onetrip.core.cache import RedisCache
+    from onetrip.exchange import grantcache, services
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    backend = RedisCache(url, {"KEY_PREFIX": "onetrip-test-exchange"})
+    monkeypatch.setattr(services, "cache", backend)
+    monkeypatch.setattr(grantcache, "cache", backend)
+    settings.ONETRIP_EXCHANGE_GRANT_CACHE_SECONDS = 60
+    yield backend
+    backend.clear()
+    backend.close()

@@ -6,35 +6,16 @@ import datetime
 import secrets
 
 import pytest
-import redis
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from onetrip.core.cache import RedisCache
 from onetrip.core.errors import PermissionDenied
 from onetrip.exchange import grantcache, services
 from onetrip.exchange.models import ExchangeClient, Grant
 
 from .conftest import cli, token_for
 from .test_exchange import call
-
-REDIS = "redis://127.0.0.1:6379/15"
-
-
-@pytest.fixture
-def redis_cache(monkeypatch, settings):
-    try:
-        redis.Redis.from_url(REDIS).ping()
-    except redis.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    backend = RedisCache(REDIS, {"KEY_PREFIX": "onetrip-test-grants"})
-    monkeypatch.setattr(services, "cache", backend)
-    monkeypatch.setattr(grantcache, "cache", backend)
-    settings.ONETRIP_EXCHANGE_GRANT_CACHE_SECONDS = 60
-    yield backend
-    backend.clear()
-    backend.close()
 
 
 @pytest.fixture

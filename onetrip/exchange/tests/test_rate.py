@@ -1,28 +1,9 @@
 """The per-minute rate counter of exchange grants, on Redis (production) and on the local
 cache (one-box mode)."""
 
-import pytest
-import redis
 from django.core.cache.backends.locmem import LocMemCache
 
-from onetrip.core.cache import RedisCache
 from onetrip.exchange import grantcache, services
-
-REDIS = "redis://127.0.0.1:6379/15"
-
-
-@pytest.fixture
-def redis_cache(monkeypatch):
-    try:
-        redis.Redis.from_url(REDIS).ping()
-    except redis.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    backend = RedisCache(REDIS, {"KEY_PREFIX": "onetrip-test-rate"})
-    monkeypatch.setattr(services, "cache", backend)
-    monkeypatch.setattr(grantcache, "cache", backend)
-    yield backend
-    backend.clear()
-    backend.close()
 
 
 def test_redis_counts_each_call_and_forgets_the_minute_after_two(redis_cache):
