@@ -137,6 +137,7 @@ def database_from_env() -> dict:
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=20000;"
             ),
             "write_lock": env_bool("ONETRIP_SQLITE_WRITE_LOCK", True),
+            "sync_outside_lock": env_bool("ONETRIP_SQLITE_SYNC_OUTSIDE_LOCK", True),
         }
     elif config["ENGINE"] == "django.db.backends.postgresql":
         # Parameters bound by the server, and statements a connection runs often prepared once

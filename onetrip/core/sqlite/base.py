@@ -23,6 +23,16 @@ checkpoint too. With the file lock, a connection turns SQLite's automatic checkp
 runs the same PASSIVE checkpoint itself after a commit, once its transactions have changed
 `CHECKPOINT_AFTER_ROWS` rows since its last one. A PASSIVE checkpoint never waits for and never
 blocks writers; the last connection to close checkpoints what is left, as before.
+
+The commit's fsync runs after the file lock is given back. With `synchronous=FULL` in WAL mode,
+SQLite's COMMIT writes the transaction's pages to the log and then fsyncs the log, holding its
+write lock (and so our file lock) through the disk's flush, while every other writer waits.
+`synchronous=NORMAL` is the same minus that one fsync (https://sqlite.org/pragma.html#pragma_synchronous).
+So a connection configured FULL runs as NORMAL and fsyncs the log itself, once the locks are
+free and before `commit()` returns, and after any write made outside a transaction: a caller
+is answered only once its write is on disk, as with FULL, but the next writer starts while the
+disk flushes, and writers waiting at once share flushes. `OPTIONS["sync_outside_lock"] = False`
+leaves FULL to SQLite.
 """
 
 import fcntl
@@ -36,6 +46,7 @@ from django.db.backends.sqlite3 import base
 CHECKPOINT_AFTER_ROWS = 400
 # Frames in the log (4 KiB pages) past which the log is started afresh (_restart_log).
 RESTART_AFTER_FRAMES = 4000
+SYNCHRONOUS_FULL = 2  # PRAGMA synchronous: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -45,11 +56,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._write_lock_pid = 0
         self._write_lock_held = False
         self._checkpointed_at_changes = 0
+        self._sync_log_after_writes = False
+        self._synced_at_changes = 0
 
     def get_connection_params(self):
         params = super().get_connection_params()
         # Ours, not sqlite3.connect()'s.
         self._write_lock_wanted = params.pop("write_lock", True)
+        self._sync_outside_lock_wanted = params.pop("sync_outside_lock", True)
         return params
 
     def get_new_connection(self, conn_params):
@@ -57,7 +71,51 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._checkpointed_at_changes = 0
         if self.write_lock_path() is not None:
             conn.execute("PRAGMA wal_autocheckpoint = 0")  # ours: _checkpoint_when_due
+        self._sync_log_after_writes = self._takes_over_commit_sync(conn)
+        self._synced_at_changes = 0
         return conn
+
+    def create_cursor(self, name=None):
+        if not self._sync_log_after_writes:
+            return super().create_cursor(name)
+        cursor = self.connection.cursor(factory=_SyncingCursor)
+        cursor.db = self
+        return cursor
+
+    def _takes_over_commit_sync(self, conn) -> bool:
+        """Whether this connection's commits leave the log's fsync to us: a WAL database on disk,
+        configured `synchronous=FULL`, which then runs as NORMAL."""
+        if not getattr(self, "_sync_outside_lock_wanted", True) or self.is_in_memory_db():
+            return False
+        (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
+        (level,) = conn.execute("PRAGMA synchronous").fetchone()
+        if mode.lower() != "wal" or level != SYNCHRONOUS_FULL:
+            return False
+        conn.execute("PRAGMA synchronous = NORMAL")
+        return True
+
+    def _sync_log(self) -> None:
+        """fsync the write-ahead log if this connection changed rows since it last did. A log
+        that is gone was checkpointed into the database file, which SQLite fsyncs then."""
+        changes = self.connection.total_changes
+        if changes == self._synced_at_changes:
+            return
+        try:
+            fd = os.open(f"{self.settings_dict['NAME']}-wal", os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            pass
+        else:
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        self._synced_at_changes = changes
+
+    def _sync_log_if_committed(self) -> None:
+        """Called after every statement and fetch: outside a transaction, a statement that
+        changed rows has committed on its own, and is synced before the caller goes on."""
+        if not self.connection.in_transaction:
+            self._sync_log()
 
     def write_lock_path(self) -> str | None:
         """The lock file, or None when transactions take no file lock."""
@@ -99,6 +157,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
             super()._commit()
         finally:
             self._write_lock_release()
+        if self._sync_log_after_writes:
+            self._sync_log()
         if wrote:
             self._checkpoint_when_due()
 
@@ -150,3 +210,36 @@ class DatabaseWrapper(base.DatabaseWrapper):
             if self._write_lock_fd is not None and self._write_lock_pid == os.getpid():
                 os.close(self._write_lock_fd)
             self._write_lock_fd = None
+
+
+class _SyncingCursor(base.SQLiteCursorWrapper):
+    """A cursor that has its connection sync a write made outside a transaction. Such a
+    statement commits when it finishes: at `execute()`, or, for one that returns rows (an
+    INSERT … RETURNING, as Django's `save()` sends), at the fetch that reads its last row."""
+
+    db: DatabaseWrapper
+
+    def execute(self, query, params=None):
+        result = super().execute(query, params)
+        self.db._sync_log_if_committed()
+        return result
+
+    def executemany(self, query, param_list):
+        result = super().executemany(query, param_list)
+        self.db._sync_log_if_committed()
+        return result
+
+    def fetchone(self):
+        row = super().fetchone()
+        self.db._sync_log_if_committed()
+        return row
+
+    def fetchmany(self, size=None):
+        rows = super().fetchmany(self.arraysize if size is None else size)
+        self.db._sync_log_if_committed()
+        return rows
+
+    def fetchall(self):
+        rows = super().fetchall()
+        self.db._sync_log_if_committed()
+        return rows

@@ -216,3 +216,92 @@ def test_a_log_that_readers_kept_from_its_checkpoints_is_restarted_once_they_let
     entries(1)
     assert _log_frames() < 30  # started afresh: only the last transaction's pages
     assert list(audit.verify()) == []
+
+
+def _sqlite_rows(table: str, where: str, value) -> int:
+    """Rows another connection sees: committed, whether or not on disk yet."""
+    import sqlite3
+
+    with sqlite3.connect(connection.settings_dict["NAME"]) as reader:
+        sql = f"SELECT count(*) FROM {table} WHERE {where} = ?"  # noqa: S608 (our own names)
+        return reader.execute(sql, [value]).fetchone()[0]
+
+
+@pytest.fixture
+def syncs(monkeypatch):
+    """The backend's fsyncs, each with what was true when it ran: the file it synced, whether
+    the file lock was held, and how many test rows another connection saw by then."""
+    from onetrip.core.sqlite import base
+
+    seen, real_fsync = [], os.fsync
+
+    def fsync(fd):
+        seen.append(
+            {
+                "file": os.readlink(f"/proc/self/fd/{fd}"),
+                "locked": _taken(connection.write_lock_path()),
+                "committed": _sqlite_rows("core_auditentry", "action", "tests.sync.commit"),
+            }
+        )
+        real_fsync(fd)
+
+    monkeypatch.setattr(base.os, "fsync", fsync)
+    return seen
+
+
+def test_a_commit_is_synced_once_the_locks_are_free_and_before_it_returns(syncs):
+    connection.ensure_connection()
+    (level,) = connection.connection.execute("PRAGMA synchronous").fetchone()
+    assert level == 1  # NORMAL: the commit's fsync is ours
+    with transaction.atomic():
+        audit.record(actor="cli:test", action="tests.sync.commit")
+        assert syncs == []
+    assert syncs == [
+        {"file": f"{connection.settings_dict['NAME']}-wal", "locked": False, "committed": 1}
+    ]
+
+
+def test_a_write_outside_a_transaction_is_synced_before_it_returns(syncs):
+    from django.contrib.auth.models import Group
+
+    Group.objects.create(name="tests.sync.autocommit")
+    assert [s["file"] for s in syncs] == [f"{connection.settings_dict['NAME']}-wal"]
+    assert _sqlite_rows("auth_group", "name", "tests.sync.autocommit") == 1
+    Group.objects.filter(name="tests.sync.autocommit").update(name="tests.sync.renamed")
+    assert len(syncs) == 2
+
+
+def test_reads_and_undone_writes_sync_nothing(syncs):
+    from django.contrib.auth.models import Group
+
+    with transaction.atomic():
+        AuditEntry.objects.count()
+    Group.objects.filter(name="tests.sync.none").exists()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit.record(actor="cli:test", action="tests.sync.rollback")
+        raise RuntimeError("undo")
+    assert syncs == []
+
+
+def test_the_commit_sync_can_be_left_to_sqlite(monkeypatch, tmp_path, syncs):
+    from onetrip.core.sqlite.base import DatabaseWrapper
+    from onetrip.settings.base import database_from_env
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert database_from_env()["OPTIONS"]["sync_outside_lock"] is True
+    monkeypatch.setenv("ONETRIP_SQLITE_SYNC_OUTSIDE_LOCK", "0")
+    options = database_from_env()["OPTIONS"]
+    assert options["sync_outside_lock"] is False
+
+    left = DatabaseWrapper({**connection.settings_dict, "OPTIONS": options}, alias="left")
+    try:
+        left.ensure_connection()
+        (level,) = left.connection.execute("PRAGMA synchronous").fetchone()
+        assert level == 2  # FULL: SQLite fsyncs inside its COMMIT
+        left._start_transaction_under_autocommit()
+        left.connection.execute("INSERT INTO auth_group (name) VALUES ('tests.sync.left')")
+        left._commit()
+        assert _sqlite_rows("auth_group", "name", "tests.sync.left") == 1
+        assert syncs == []
+    finally:
+        left.close()
