@@ -49,14 +49,15 @@ REDIS_URL = "redis://127.0.0.1:6379/5"
 SUITES = {"identity": ("token", "login", "me"), "cases": ("verify", "submit", "supervision")}
 SUITES["data"] = data_scenarios.KEYS
 
-# Sync workers on a 2-core machine: see README ("Worker count"). Logins are CPU-bound
-# (Argon2id), token and API requests wait on the database between short bursts of Python;
-# 4 workers keep both cores busy while one worker waits, without paying for
-# context switches and memory (4 x 19 MiB Argon2 buffers) that more workers would add.
-DEFAULT_WORKERS = 4
-# The submission run is given drafts for this many submissions per second (the faster
-# machines here reach about 450/s on SQLite and PostgreSQL): a draft can be submitted only once.
-SUBMISSIONS_PER_S = 700
+# Sync workers on a 2-core machine: see README ("Worker count"). One per core keeps the cores
+# busy while requests compute, and one more fills the gaps while a worker waits (socket, SQLite's
+# lock and fsync, PostgreSQL round trips). More workers than that cost more CPU per request than
+# they fill: each switch between processes on a core finds the caches full of the other's memory.
+DEFAULT_WORKERS = 3
+# The submission run is given drafts for this many submissions per second (the fastest
+# machine here reached about 1,000/s on SQLite with 2 workers; a draft can be submitted only
+# once, and a run that runs out counts the re-submissions as errors).
+SUBMISSIONS_PER_S = 1400
 
 
 def log(message: str) -> None:
