@@ -20,3 +20,15 @@ def test_serve_binds_where_BIND_says(monkeypatch):
     out = StringIO()
     call_command("serve", "--dry-run", stdout=out)
     assert "--bind 127.0.0.2:9000" in out.getvalue()
+
+
+def test_serve_runs_one_worker_per_core_and_one_more_unless_told(monkeypatch):
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    out = StringIO()
+    call_command("serve", "--dry-run", stdout=out)
+    assert "--workers 3 " in out.getvalue()
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    out = StringIO()
+    call_command("serve", "--dry-run", stdout=out)
+    assert "--workers 5 " in out.getvalue()

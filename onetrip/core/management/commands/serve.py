@@ -8,6 +8,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
+def default_workers() -> int:
+    """One sync worker per core and one more: more processes than that made every request
+    dearer in our benchmarks (docs/deployment.md, bench/README.md "Worker count")."""
+    return (os.cpu_count() or 1) + 1
+
+
 class Command(BaseCommand):
     help = (
         "Serve OneTrip with gunicorn (onetrip.wsgi:application) on 127.0.0.1:PORT "
@@ -17,7 +23,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
         parser.add_argument(
-            "--workers", type=int, default=None, help="default: $WEB_CONCURRENCY or 2"
+            "--workers",
+            type=int,
+            default=None,
+            help="default: $WEB_CONCURRENCY, else one per core and one more",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="print the gunicorn command instead of running"
@@ -44,7 +53,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         port = options["port"] or int(os.environ.get("PORT", "8000"))
-        workers = options["workers"] or int(os.environ.get("WEB_CONCURRENCY", "2"))
+        workers = options["workers"] or int(os.environ.get("WEB_CONCURRENCY") or default_workers())
         argv = self.gunicorn_argv(port=port, workers=workers)
         # onetrip/wsgi.py defaults to production settings; serve what this command runs under.
         os.environ["DJANGO_SETTINGS_MODULE"] = os.environ.get(
