@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
@@ -158,6 +159,7 @@ def head_lock_sql(*, after: str = "") -> str:
     that row would deadlock with the writer that holds the row and waits for the head (seen
     with four concurrent submissions of one draft: PostgreSQL keeps the row lock that a
     re-checked UPDATE took even when the row no longer matched)."""
+    _flush_log_after_commit()
     sql = _statements().head_lock
     if not after:
         return sql
@@ -190,6 +192,7 @@ def _append(
     # No savepoint inside the caller's transaction: two more round trips while the chain's head
     # is locked, and an audit entry that fails must take the caller's change with it anyway.
     with transaction.atomic(savepoint=False):
+        _flush_log_after_commit()
         if previous is None:
             previous = _locked_head_hash(sql)
         params, chained = [], []
@@ -274,6 +277,7 @@ class _Statements:
     insert_with_head: str  # PostgreSQL: INSERT and head update as one statement
     prev_hash_index: int
     hash_index: int
+    commits_without_waiting: bool  # PostgreSQL: the head's lock turns synchronous_commit off
 
 
 @functools.cache
@@ -284,6 +288,16 @@ def _statements() -> _Statements:
     columns = ", ".join(quote(f.column) for f in fields)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     head_table, pk = quote(head.db_table), quote(head.pk.column)
+    last_hash = quote("last_hash")
+    commits_without_waiting = (
+        connection.vendor == "postgresql" and settings.ONETRIP_PG_FLUSH_OUTSIDE_LOCK
+    )
+    if commits_without_waiting:
+        # The transaction that locks the head commits without waiting for the log's flush; the
+        # flush is awaited after the commit (`_flush_log_after_commit`). A CASE keeps one column.
+        last_hash = (
+            f"CASE WHEN set_config('synchronous_commit', 'off', true) = 'off' THEN {last_hash} END"
+        )
     id_column = quote(entry.pk.column)
     insert_with_head = ""
     if connection.vendor == "postgresql":
@@ -300,7 +314,7 @@ def _statements() -> _Statements:
         insert=f"INSERT INTO {quote(entry.db_table)} ({columns}) VALUES",
         row="(" + ", ".join(["%s"] * len(fields)) + ")",
         returning=f"RETURNING {id_column}",
-        head_lock=f"SELECT {quote('last_hash')} FROM {head_table} WHERE {pk} = 1{lock}",  # noqa: S608
+        head_lock=f"SELECT {last_hash} FROM {head_table} WHERE {pk} = 1{lock}",  # noqa: S608
         head_update=(
             f"UPDATE {head_table} SET {quote('last_id')} = %s, {quote('last_hash')} = %s "  # noqa: S608
             f"WHERE {pk} = 1"
@@ -308,25 +322,56 @@ def _statements() -> _Statements:
         insert_with_head=insert_with_head,
         prev_hash_index=[f.attname for f in fields].index("prev_hash"),
         hash_index=[f.attname for f in fields].index("hash"),
+        commits_without_waiting=commits_without_waiting,
     )
+
+
+AWAIT_LOG_FLUSH_SQL = "SELECT pg_logical_emit_message(true, 'onetrip.flush', '')"
+
+
+def _flush_log_after_commit() -> None:
+    """PostgreSQL: every audited write locks the chain's head row, and holds it until its
+    COMMIT has returned, which includes flushing the write-ahead log to disk; so the flushes of
+    all writers ran one after another, each holding the lock. A transaction that locks the head
+    therefore commits with `synchronous_commit = off` (set by the lock's own SELECT), which
+    frees the row as soon as the commit is in the log's buffers, and then, after the commit and
+    before anything is answered, waits for the log to be on disk (decision 0010's addendum).
+    Called in the transaction; registers the wait once, as its first on_commit hook."""
+    if not _statements().commits_without_waiting or not connection.in_atomic_block:
+        return
+    hooks = connection.run_on_commit
+    if any(hook is _await_log_flush for _, hook, _ in hooks):
+        return
+    transaction.on_commit(_await_log_flush)
+    # First of the transaction's hooks, even of those registered before it: they act on the
+    # write (an SMS, a Celery task), which must be on disk before anyone hears of it.
+    hooks.insert(0, hooks.pop())
+
+
+def _await_log_flush() -> None:
+    """Wait until the log is on disk up to the commit just made. A transaction that wrote to
+    the log commits synchronously (the connection's own setting), which flushes the log up to
+    its commit record, and the log is written in order, so that flush covers the earlier
+    commit. The smallest such write is a transactional message in the log, which nothing
+    reads (`pg_current_xact_id()` alone would not do: a transaction that wrote nothing else
+    commits without waiting). One round trip, in autocommit: on_commit hooks run once
+    autocommit is back on."""
+    with connection.cursor() as cursor:
+        cursor.execute(AWAIT_LOG_FLUSH_SQL)
 
 
 def _locked_head_hash(sql: _Statements) -> str:
     with connection.cursor() as cursor:
         cursor.execute(sql.head_lock)
         found = cursor.fetchone()
-    if found is None:
-        return _locked_head().last_hash
+        if found is None:
+            # Normally made by migration 0003; a flushed test database starts without it.
+            AuditHead.objects.get_or_create(
+                pk=1, defaults={"last_id": 0, "last_hash": GENESIS_HASH}
+            )
+            cursor.execute(sql.head_lock)
+            found = cursor.fetchone()
     return found[0]
-
-
-def _locked_head() -> AuditHead:
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        # Normally made by migration 0003; a flushed test database starts without it.
-        AuditHead.objects.get_or_create(pk=1, defaults={"last_id": 0, "last_hash": GENESIS_HASH})
-        head = AuditHead.objects.select_for_update().get(pk=1)
-    return head
 
 
 @dataclass(frozen=True)

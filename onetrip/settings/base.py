@@ -280,6 +280,9 @@ ONETRIP_SMS_BACKEND = os.environ.get(
 )
 # Seconds an API worker trusts an access token it has already looked up (0: look up every call).
 ONETRIP_TOKEN_CACHE_SECONDS = int(os.environ.get("ONETRIP_TOKEN_CACHE_SECONDS", "5"))
+# PostgreSQL: audited writes free the audit chain's head row at commit and wait for the log's
+# flush after it (decision 0010's addendum).
+ONETRIP_PG_FLUSH_OUTSIDE_LOCK = env_bool("ONETRIP_PG_FLUSH_OUTSIDE_LOCK", True)
 # Read audits of high-volume reads (licence verification, exchange calls) and call counters are
 # written in batches this often by each process (0: at once, in the request). See decision 0012.
 ONETRIP_WRITE_BEHIND_SECONDS = float(os.environ.get("ONETRIP_WRITE_BEHIND_SECONDS", "0.2"))

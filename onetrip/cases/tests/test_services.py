@@ -3,9 +3,11 @@
 import datetime
 
 import pytest
+from django.db import connection
 
 from onetrip.cases import selectors, services
 from onetrip.cases.models import CaseEvent, CaseStatus, Channel, MissingMaterial
+from onetrip.core import audit
 from onetrip.core.errors import DomainError, NotFound, PermissionDenied
 from onetrip.core.models import AuditEntry
 from onetrip.credit.services import credit_grade_set
@@ -382,3 +384,20 @@ def test_a_case_keeps_its_version(submitted, reviewer, supervisor):
     submitted.refresh_from_db()
     assert submitted.matter_version.promised_days == 5
     assert submitted.matter_version.number == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's commit")
+def test_a_submission_returns_once_its_commit_is_on_disk(ready_draft, citizen):
+    """The submission frees the audit chain's head at commit without waiting for the log's
+    flush, and waits for it before it returns (core.audit, tested there)."""
+    seen: list[str] = []
+
+    def remember(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(remember):
+        services.case_submit(actor=citizen, case=ready_draft)
+    assert seen[-1] == audit.AWAIT_LOG_FLUSH_SQL
+    assert any("set_config('synchronous_commit', 'off', true)" in sql for sql in seen)
+    assert seen.count(audit.AWAIT_LOG_FLUSH_SQL) == 1

@@ -188,8 +188,10 @@ def test_api_submission_makes_few_queries(client, draft, citizen, token_for):
     assert len(work) <= 9, "\n".join(work)
     if connection.vendor == "postgresql":
         # status, history line, notification and the head's lock are one statement, the
-        # audit entry and the head's update another (core.plain.update_with_inserts)
-        assert len(work) <= 5, "\n".join(work)
+        # audit entry and the head's update another (core.plain.update_with_inserts); after
+        # the commit, the wait for the log's flush (core.audit, decision 0010)
+        assert work.count(audit.AWAIT_LOG_FLUSH_SQL) == 1
+        assert len(work) <= 6, "\n".join(work)
     assert not [sql for sql in work if "catalogue_matter" in sql]
 
 
