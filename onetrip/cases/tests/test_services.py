@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from onetrip.cases import selectors, services
 from onetrip.cases.models import CaseEvent, CaseStatus, Channel, MissingMaterial
@@ -390,14 +391,9 @@ def test_a_case_keeps_its_version(submitted, reviewer, supervisor):
 def test_a_submission_returns_once_its_commit_is_on_disk(ready_draft, citizen):
     """The submission frees the audit chain's head at commit without waiting for the log's
     flush, and waits for it before it returns (core.audit, tested there)."""
-    seen: list[str] = []
-
-    def remember(execute, sql, params, many, context):
-        seen.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(remember):
+    with CaptureQueriesContext(connection) as queries:
         services.case_submit(actor=citizen, case=ready_draft)
+    seen = [query["sql"] for query in queries.captured_queries]
     assert seen[-1] == audit.AWAIT_LOG_FLUSH_SQL
     assert any("set_config('synchronous_commit', 'off', true)" in sql for sql in seen)
     assert seen.count(audit.AWAIT_LOG_FLUSH_SQL) == 1
