@@ -89,6 +89,42 @@ def department_factory(region):
     return make
 
 
+POPULATION_FIELDS = (
+    ("id_number", "公民身份号码", "id_number"),
+    ("name", "姓名", "name"),
+    ("gender", "性别", "none"),
+    ("birth_date", "出生日期", "date_year"),
+    ("household_region", "户籍地", "none"),
+    ("address", "住址", "address"),
+    ("phone", "联系电话", "phone"),
+)
+
+
+@pytest.fixture
+def population_dataset(department_factory):
+    """POP-BASE in the data catalogue, over the population registry: guides whose materials are
+    pulled from it can be published (publishing checks sources against the data catalogue)."""
+    from onetrip.datasets.models import Dataset, DatasetField
+
+    owner = department_factory(code="HY-GAJ", name="县公安局")
+    dataset, made = Dataset.objects.get_or_create(
+        code="POP-BASE",
+        defaults={
+            "name": "人口基础信息",
+            "owner": owner,
+            "sharing_class": "on_approval",
+            "source": "population",
+            "key_field": "id_number",
+        },
+    )
+    if made:
+        DatasetField.objects.bulk_create(
+            DatasetField(dataset=dataset, position=n, name=name, label=label, masking_rule=rule)
+            for n, (name, label, rule) in enumerate(POPULATION_FIELDS)
+        )
+    return dataset
+
+
 @pytest.fixture
 def staff_factory(department_factory):
     from onetrip.accounts import services

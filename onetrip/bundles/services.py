@@ -284,10 +284,13 @@ def newest_uploads(bundle) -> dict[str, BundleMaterial]:
 
 
 @transaction.atomic
-def bundle_submit(*, actor, bundle: BundleApplication, request=None) -> BundleApplication:
+def bundle_submit(
+    *, actor, bundle: BundleApplication, request=None, consent: bool = False
+) -> BundleApplication:
     """One submission: one case per matter, each in its implementing department, each with its
     slice of the form and its materials, each submitted (and audited) by cases. All or nothing.
-    A counter bundle's parts are counter cases with the clerk as their intake clerk."""
+    A counter bundle's parts are counter cases with the clerk as their intake clerk. With the
+    applicant's `consent`, each part pulls its shared-data materials (ID-only handling)."""
     bundle = _lock(bundle)
     policies.require_submitter(actor, bundle)
     _require_draft(bundle)
@@ -338,7 +341,7 @@ def bundle_submit(*, actor, bundle: BundleApplication, request=None) -> BundleAp
                     matter_material=material,
                     request=request,
                 )
-        case_services.case_submit(actor=actor, case=case, request=request)
+        case_services.case_submit(actor=actor, case=case, request=request, consent=consent)
         BundlePart.objects.create(bundle=bundle, application=case, position=position)
     bundle.form_data = cleaned
     bundle.submitted_at = timezone.now()

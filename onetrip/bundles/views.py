@@ -20,6 +20,7 @@ from onetrip.cases.services import upload_max_bytes
 from onetrip.cases.views import form_fields, staff_required
 from onetrip.catalogue.selectors import life_event_get_public, life_event_list_public
 from onetrip.core.errors import DomainError, NotFound
+from onetrip.exchange import selectors as exchange_selectors
 
 from . import policies, selectors, services
 from .merge import merge_forms, merge_materials
@@ -60,6 +61,16 @@ def _channel_label(bundle) -> str:
     return Channel(bundle.channel).label if bundle.channel in Channel.values else bundle.channel
 
 
+def _sourced(versions) -> list:
+    """The bundle's materials pulled from shared data or an e-licence, each named once."""
+    seen = {}
+    for version in versions:
+        for material in version.materials.all():
+            if material.source != "none":
+                seen.setdefault((material.name, material.source_ref), material)
+    return list(seen.values())
+
+
 def _context(request, bundle, *, urls=PORTAL_URLS, **extra) -> dict:
     versions = services.bundle_versions(bundle.life_event)
     merged = merge_forms(versions)
@@ -70,7 +81,11 @@ def _context(request, bundle, *, urls=PORTAL_URLS, **extra) -> dict:
         for p in bundle.parts.all()
     ]
     is_draft = bundle.submitted_at is None
+    # Only the applicants themselves consent to ID-only pulls (a counter bundle's parts are
+    # submitted by the clerk, who scans the materials instead).
+    consents = is_draft and policies.is_applicant(request.user, bundle)
     return {
+        "id_only_plan": exchange_selectors.id_only_plan(_sourced(versions)) if consents else [],
         "bundle": bundle,
         "status_label": BundleStatus(bundle.status).label,
         "channel_label": _channel_label(bundle),
@@ -220,7 +235,12 @@ def _upload(request, number: str, *, side: str):
 def _submit(request, number: str, *, side: str):
     bundle = _get(request, number, f"{side} bundle submit")
     try:
-        services.bundle_submit(actor=request.user, bundle=bundle, request=request)
+        services.bundle_submit(
+            actor=request.user,
+            bundle=bundle,
+            request=request,
+            consent=request.POST.get("consent") == "yes",
+        )
     except DomainError as refused:
         return _refused(request, bundle, refused, side=side)
     messages.success(request, _("Your applications were submitted."))

@@ -5,6 +5,7 @@ import datetime
 
 from ninja import Router, Schema
 
+from onetrip.exchange import selectors as exchange_selectors
 from onetrip.identity.api_auth import bearer_or_session
 
 from . import selectors, services
@@ -90,12 +91,30 @@ def application_get(request, number: str):
     return _out(_case(request, number))
 
 
+class IdOnlyItemOut(Schema):
+    material: str
+    source: str
+    owner: str
+    items: list[str]
+
+
+@router.get("applications/{number}/id-only", response=list[IdOnlyItemOut])
+def application_id_only_plan(request, number: str):
+    """What ID-only handling (一证通办) would fetch for this application's materials: show it
+    to the applicant before asking for consent (`submit?consent=true`)."""
+    case = _case(request, number)
+    return exchange_selectors.id_only_plan(list(case.matter_version.materials.all()))
+
+
 @router.post("applications/{number}/submit", response=ApplicationOut)
-def application_submit(request, number: str):
-    """Submit a draft. The service reads the case itself (one query) and writes the submission
-    with its audit entry in one transaction; that entry records the access, so there is no
-    separate read audit here."""
-    return _out(services.case_submit(actor=request.user, case=number, request=request))
+def application_submit(request, number: str, consent: bool = False):
+    """Submit a draft; `?consent=true` is the applicant's consent to ID-only handling (see
+    `GET applications/{number}/id-only`). The service reads the case itself (one query) and
+    writes the submission with its audit entry in one transaction; that entry records the
+    access, so there is no separate read audit here."""
+    return _out(
+        services.case_submit(actor=request.user, case=number, request=request, consent=consent)
+    )
 
 
 @router.post("applications/{number}/accept", response=ApplicationOut)

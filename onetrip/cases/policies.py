@@ -33,6 +33,21 @@ def staff_may_see(user, case) -> bool:
     return visible is None or case.department_id in visible
 
 
+def handles(user, case) -> bool:
+    """Staff of the implementing department who work on the case (or its intake clerk): they see
+    the data pulled for it in clear text; other staff who may see the case (supervisors) see it
+    masked."""
+    staff = staff_for_user(user=user)
+    if staff is None:
+        return False
+    if case.intake_clerk_id is not None and case.intake_clerk_id == user.pk:
+        return True
+    work = ("cases.intake", "cases.review", "cases.decide")
+    return staff.department_id == case.department_id and any(
+        has_permission(user, permission) for permission in work
+    )
+
+
 def may_see(user, case) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

@@ -16,10 +16,12 @@ from onetrip.catalogue.models import MaterialSource
 from onetrip.catalogue.selectors import matter_get_public
 from onetrip.core.errors import DomainError, NotFound
 from onetrip.credit.selectors import credit_grade_get
+from onetrip.exchange import selectors as exchange_selectors
+from onetrip.exchange.models import PullStatus
 from onetrip.notify import selectors as notify_selectors
 from onetrip.notify import services as notify_services
 
-from . import selectors, services
+from . import policies, selectors, services
 from .models import (
     WITHDRAWAL_REASON_MAX_LENGTH,
     CaseStatus,
@@ -64,18 +66,29 @@ def _get_case(request, number: str, purpose: str):
         raise Http404(error.message) from error
 
 
-def _material_rows(case):
-    """The guide's materials with this case's uploads, for the materials section."""
+def _material_rows(case, *, clear: bool):
+    """The guide's materials with this case's uploads and, for materials from shared data or an
+    e-licence, what was pulled: `pulled` (nothing to upload) holds in a draft while the pull is
+    still to come, and afterwards only if the pull found the data. Pulled values are shown in
+    clear text to the applicant and the staff who handle the case, masked to others."""
     uploads = list(selectors.materials_of(case))
     missing = {
         m.matter_material_id: m for m in case.missing_materials.select_related("matter_material")
     }
+    is_draft = case.status == CaseStatus.DRAFT
+    pulls = {} if is_draft else exchange_selectors.pulled_for_case(case_number=case.number)
     rows = []
     for material in case.matter_version.materials.all():
+        sourced = material.source != MaterialSource.NONE
+        pull = pulls.get(material.pk)
+        found = pull is not None and pull.status == PullStatus.PULLED
         rows.append(
             {
                 "material": material,
-                "pulled": material.source != MaterialSource.NONE,
+                "sourced": sourced,
+                "pull": pull,
+                "pulled": sourced and (is_draft or found),
+                "pulled_items": (pull.items if clear else pull.masked_items) if found else [],
                 "files": [u for u in uploads if u.matter_material_id == material.pk],
                 "missing": missing.get(material.pk),
             }
@@ -85,14 +98,18 @@ def _material_rows(case):
 
 def case_context(request, case, **extra) -> dict:
     correction = getattr(case, "correction", None)  # the reverse one-to-one may not exist
-    rows = _material_rows(case)
+    clear = case.applicant_id == request.user.pk or policies.handles(request.user, case)
+    rows = _material_rows(case, clear=clear)
+    is_draft = case.status == CaseStatus.DRAFT
+    plan = [r["material"] for r in rows if r["sourced"]] if is_draft else []
     return {
         "case": case,
         "version": case.matter_version,
         "colour": selectors.case_colour(case),
         "fields": form_fields(case.matter_version.form_schema, case.form_data, {}),
         "material_rows": rows,
-        "has_pulled": any(row["pulled"] for row in rows),
+        "has_pulled": bool(plan),
+        "id_only_plan": exchange_selectors.id_only_plan(plan) if plan else [],
         "events": case.events.select_related("actor").all(),
         "correction": correction,
         "upload_limit_mb": services.upload_max_bytes() // (1024 * 1024),

@@ -58,6 +58,7 @@ class MaterialOut(Schema):
     is_required: bool
     source: str
     source_ref: str
+    source_fields: list[str]
     is_tolerable: bool
 
 

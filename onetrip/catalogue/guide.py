@@ -70,7 +70,17 @@ GUIDE_FIELDS = (
     "form_schema",
     "is_secret",
 )
-MATERIAL_FIELDS = ("name", "form", "copies", "is_required", "source", "source_ref", "is_tolerable")
+MATERIAL_FIELDS = (
+    "name",
+    "form",
+    "copies",
+    "is_required",
+    "source",
+    "source_ref",
+    "source_fields",
+    "is_tolerable",
+)
+MAX_SOURCE_FIELDS = 30
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 REGISTRY_REF = re.compile(r"^[A-Z][A-Z0-9-]{1,30}\.[a-z][a-z0-9_]{0,49}$")
 LICENCE_REF = re.compile(r"^[A-Za-z0-9.\-]{1,64}$")
@@ -219,6 +229,9 @@ def clean_material(raw, index: int, problems: Problems) -> dict:
         add("source_ref", _("Name an e-licence type code."))
     elif source == MaterialSource.NONE:
         source_ref = ""
+    source_fields = clean_source_fields(raw.get("source_fields"), add)
+    if source != MaterialSource.REGISTRY:
+        source_fields = []
     return {
         "name": name,
         "form": form,
@@ -226,8 +239,37 @@ def clean_material(raw, index: int, problems: Problems) -> dict:
         "is_required": bool(required),
         "source": source,
         "source_ref": source_ref,
+        "source_fields": source_fields,
         "is_tolerable": bool(tolerable),
     }
+
+
+def clean_source_fields(raw, add) -> list[str]:
+    """A material's further shared-data fields: a list, or text split by | , 、 or spaces
+    (Excel cells). Each is a field name; repeats are dropped, the order is kept."""
+    if raw in (None, ""):
+        return []
+    if isinstance(raw, str):
+        raw = [part for part in re.split(r"[|｜,，、\s]+", raw) if part]
+    if not isinstance(raw, list) or not all(isinstance(name, str) for name in raw):
+        add("source_fields", _("List the fields by name, separated by |."))
+        return []
+    names = list(dict.fromkeys(name.strip() for name in raw))
+    bad = [name for name in names if not FIELD_NAME.match(name)]
+    if bad:
+        add(
+            "source_fields",
+            _("Not a field name: %(names)s (lower-case letters, digits and _).")
+            % {"names": "、".join(bad)},
+        )
+        return []
+    if len(names) > MAX_SOURCE_FIELDS:
+        add(
+            "source_fields",
+            _("At most %(count)d fields per material.") % {"count": MAX_SOURCE_FIELDS},
+        )
+        return []
+    return names
 
 
 def guide_clean(

@@ -218,6 +218,14 @@ class MatterMaterial(models.Model):
         blank=True,
         help_text=_("An e-licence type code, or a shared-data field such as POP-BASE.id_number."),
     )
+    # Data minimisation (PIPL art. 6): an ID-only pull keeps the field named in source_ref and
+    # these, nothing else of the record.
+    source_fields = models.JSONField(
+        _("shared-data fields needed"),
+        default=list,
+        blank=True,
+        help_text=_("Further fields of the same dataset the handling needs, e.g. name, address."),
+    )
     is_tolerable = models.BooleanField(
         _("may be supplied later (tolerated missing)"), default=False
     )
@@ -229,6 +237,21 @@ class MatterMaterial(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def dataset_code(self) -> str:
+        """The shared dataset a registry material comes from ("" for other sources)."""
+        if self.source != MaterialSource.REGISTRY:
+            return ""
+        return self.source_ref.partition(".")[0]
+
+    @property
+    def dataset_fields(self) -> list[str]:
+        """The fields an ID-only pull keeps: the one source_ref names, then source_fields."""
+        if self.source != MaterialSource.REGISTRY:
+            return []
+        named = self.source_ref.partition(".")[2]
+        return list(dict.fromkeys([named, *self.source_fields] if named else self.source_fields))
 
 
 class LifeEvent(models.Model):

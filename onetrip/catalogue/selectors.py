@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from onetrip.accounts.policies import has_permission
 from onetrip.accounts.selectors import department_ids_visible_to, staff_for_user
 from onetrip.core.errors import NotFound, PermissionDenied
+from onetrip.datasets.selectors import datasets_by_code, field_labels
 from onetrip.departments.models import Department
 
 from .guide import query_tokens
@@ -71,6 +72,18 @@ def matter_get_public(*, code: str) -> MatterVersion:
     if version is None:
         raise NotFound("catalogue.matter_not_found", _("No such matter."), detail={"code": code})
     return version
+
+
+def materials_with_sources(materials) -> list[MatterMaterial]:
+    """The materials, each registry one with `shared_source` (the dataset's name and owner) and
+    `shared_items` (the labels of the data pulled), so the guide says what is fetched."""
+    materials = list(materials)
+    datasets = datasets_by_code(m.dataset_code for m in materials if m.dataset_code)
+    for material in materials:
+        dataset = datasets.get(material.dataset_code)
+        material.shared_source = f"{dataset.name}（{dataset.owner.name}）" if dataset else ""
+        material.shared_items = field_labels(dataset, material.dataset_fields) if dataset else []
+    return materials
 
 
 def life_event_list_public():

@@ -21,11 +21,18 @@ from onetrip.accounts.policies import has_permission
 from onetrip.accounts.selectors import staff_for_user
 from onetrip.core import audit
 from onetrip.core.errors import DomainError, PermissionDenied
+from onetrip.datasets.selectors import dataset_get_by_code
 from onetrip.departments.models import Department
 from onetrip.departments.selectors import department_find
 
 from .guide import GUIDE_FIELDS, MATERIAL_FIELDS, guide_clean, search_tokens
-from .models import LifeEvent, Matter, MatterMaterial, MatterVersion, VersionStatus
+from .models import (
+    LifeEvent,
+    Matter,
+    MatterMaterial,
+    MatterVersion,
+    VersionStatus,
+)
 
 FORMAT = "onetrip-matters/1"
 
@@ -224,6 +231,7 @@ def _publish(*, actor, version: MatterVersion, request=None) -> MatterVersion:
             status=409,
             detail={"status": version.status},
         )
+    _require_known_sources(version, code=matter.code)
     previous = matter.current_version_id
     if previous:
         MatterVersion.objects.filter(pk=previous).update(status=VersionStatus.RETIRED)
@@ -242,6 +250,46 @@ def _publish(*, actor, version: MatterVersion, request=None) -> MatterVersion:
         request=request,
     )
     return version
+
+
+def source_problems(material: MatterMaterial) -> list[str]:
+    """Why an ID-only material could not be pulled as the guide says: its dataset is not in the
+    data catalogue (or switched off or not looked up by key), or lacks a field it names."""
+    code = material.dataset_code
+    if not code:
+        return []
+    dataset = dataset_get_by_code(code)
+    if dataset is None or not dataset.is_active:
+        return [_("The data catalogue has no active dataset %(code)s.") % {"code": code}]
+    if not dataset.key_field:
+        return [_("Dataset %(code)s cannot be looked up by key.") % {"code": code}]
+    known = {f.name for f in dataset.fields.all()}
+    unknown = [name for name in material.dataset_fields if name not in known]
+    if unknown:
+        return [
+            _("Dataset %(code)s has no field %(names)s.")
+            % {"code": code, "names": "、".join(unknown)}
+        ]
+    return []
+
+
+def _require_known_sources(version: MatterVersion, *, code: str) -> None:
+    """A published guide tells applicants what they need not bring, so every shared-data source
+    it names must exist in the data catalogue."""
+    problems = [
+        {"index": index, "material": material.name, "message": str(message)}
+        for index, material in enumerate(version.materials.all())
+        for message in source_problems(material)
+    ]
+    if problems:
+        what = "；".join(f"{p['material']}（{p['message']}）" for p in problems)
+        raise DomainError(
+            "catalogue.unknown_source",
+            _("%(code)s: a material names shared data the catalogue does not have: %(what)s")
+            % {"code": code, "what": what},
+            status=422,
+            detail={"code": code, "problems": problems},
+        )
 
 
 # --- Bulk: the demo/county file loader and the department imports ---

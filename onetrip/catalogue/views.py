@@ -58,7 +58,7 @@ def matter_detail(request, code: str):
         {
             "version": version,
             "matter": version.matter,
-            "materials": list(version.materials.all()),
+            "materials": selectors.materials_with_sources(version.materials.all()),
             "life_events": list(version.matter.life_events.all()),
         },
     )

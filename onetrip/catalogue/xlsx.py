@@ -90,6 +90,7 @@ MATERIAL_COLUMNS = [
     ("is_required", "是否必需", YES_NO),
     ("source", "材料来源", SOURCE_LABELS),
     ("source_ref", "来源标识", None),
+    ("source_fields", "所需字段（用|分隔）", None),
     ("is_tolerable", "可容缺", YES_NO),
 ]
 FORM_COLUMNS = [
@@ -138,6 +139,8 @@ def _cell_value(key: str, value, choices):
         return choices.get(value, value)
     if key == "steps":
         return steps_to_text(value)
+    if key == "source_fields":
+        return "|".join(value or [])
     return value
 
 

@@ -67,6 +67,20 @@ def dataset_get_by_code(code: str) -> Dataset | None:
     )
 
 
+def datasets_by_code(codes) -> dict[str, Dataset]:
+    """{code: dataset with its owner and fields} for the codes that exist (one query each)."""
+    datasets = Dataset.objects.select_related("owner").prefetch_related(
+        Prefetch("fields", DatasetField.objects.order_by("position", "id"))
+    )
+    return {d.code: d for d in datasets.filter(code__in=set(codes))}
+
+
+def field_labels(dataset: Dataset, names) -> list[str]:
+    """The labels people read (姓名) for these field names of a dataset."""
+    labels = {f.name: f.label or f.name for f in dataset.fields.all()}
+    return [labels.get(name, name) for name in names]
+
+
 def masking_rules(dataset: Dataset) -> dict[str, str]:
     """{field name: masking rule}, for masking.mask_record."""
     return {f.name: f.masking_rule for f in dataset.fields.all()}

@@ -358,6 +358,10 @@ def demo_load(
 def _load(region_code: str, *, samples: bool = True) -> DemoSummary:
     region_services.regions_load(path=data_file("regions", region_code), actor=ACTOR)
     department_services.departments_load(path=data_file("departments", region_code), actor=ACTOR)
+    datasets_file = data_file("datasets", region_code)
+    if datasets_file.exists():  # the demo data catalogue (DEMO data, see the file's notes);
+        # before the matters: publishing checks their ID-only sources against it
+        dataset_services.datasets_load(path=datasets_file, actor=ACTOR)
     matters_file = data_file("matters", region_code)
     if matters_file.exists():  # a county may start without a catalogue and claim it later
         catalogue_services.matters_load(path=matters_file, actor=ACTOR)
@@ -378,9 +382,6 @@ def _load(region_code: str, *, samples: bool = True) -> DemoSummary:
         account_services.person_verify_in_person(actor=staff["demo-clerk"], user=l3)
     companies = _legal_persons(county, county_code, citizens, staff["demo-clerk"])
     _licences(county, county_code, citizens)
-    datasets_file = data_file("datasets", region_code)
-    if datasets_file.exists():  # the demo data catalogue (DEMO data, see the file's notes)
-        dataset_services.datasets_load(path=datasets_file, actor=ACTOR)
     grids_file = data_file("grids", region_code).with_suffix(".geojson")
     if grids_file.exists():
         spatial_services.grids_load(path=grids_file, actor=ACTOR)

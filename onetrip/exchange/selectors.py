@@ -2,6 +2,7 @@
 figures, the right-to-know page (audited) and the ID-only savings for statistics."""
 
 import datetime
+import re
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
@@ -15,7 +16,10 @@ from onetrip.core import audit
 from onetrip.core.errors import NotFound, PermissionDenied
 from onetrip.core.models import AuditEntry
 from onetrip.core.processcache import ProcessCache
+from onetrip.datasets.masking import mask_record
 from onetrip.datasets.models import DatasetField
+from onetrip.datasets.selectors import datasets_by_code, field_labels
+from onetrip.licences.models import LicenceType
 
 from .models import (
     PLATFORM_CLIENT_NAME,
@@ -239,9 +243,54 @@ def _how(action: str) -> str:
     return _("Case handling")
 
 
-def pulled_for_case(*, case_number: str):
-    """Materials pulled for one case (the case's own access checks come first)."""
-    return PulledMaterial.objects.filter(case_number=case_number).order_by("id")
+REGISTRY_REF = re.compile(r"^(?P<dataset>[A-Z][A-Z0-9-]{1,30})\.(?P<field>[a-z][a-z0-9_]{0,49})$")
+
+
+def id_only_plan(materials) -> list[dict]:
+    """What ID-only handling fetches for these materials, told to the applicant before consent
+    (PIPL art. 17): per material, where from (the dataset and its owner, or the e-licence
+    type and its issuer) and which data, by the fields' labels."""
+    sourced = [m for m in materials if m.source in ("registry", "licence")]
+    datasets = datasets_by_code(m.dataset_code for m in sourced if m.dataset_code)
+    types = LicenceType.objects.select_related("department").filter(
+        code__in=[m.source_ref for m in sourced if m.source == "licence"]
+    )
+    types = {t.code: t for t in types}
+    plan = []
+    for material in sourced:
+        item = {"material": material.name, "source": "", "owner": "", "items": []}
+        kind = types.get(material.source_ref) if material.source == "licence" else None
+        dataset = datasets.get(material.dataset_code)
+        if kind is not None:
+            owner = kind.department.name
+            item.update(source=kind.name, owner=owner, items=[_("licence number")])
+        elif dataset is not None:
+            items = field_labels(dataset, material.dataset_fields)
+            item.update(source=dataset.name, owner=dataset.owner.name, items=items)
+        plan.append(item)
+    return plan
+
+
+def pulled_for_case(*, case_number: str) -> dict:
+    """{catalogue material id: what was pulled for it}, for one case's materials section, each
+    with its data as (label, value) pairs in `items`, and masked by each field's rule in
+    `masked_items` (the case's own access checks and audit come first)."""
+    rows = list(PulledMaterial.objects.filter(case_number=case_number).order_by("id"))
+    codes = [m["dataset"] for m in (REGISTRY_REF.match(r.source_ref) for r in rows) if m]
+    datasets = datasets_by_code(codes) if codes else {}
+    for row in rows:
+        match = REGISTRY_REF.match(row.source_ref)
+        dataset = datasets.get(match["dataset"]) if match else None
+        fields = list(dataset.fields.all()) if dataset else []
+        labels = {f.name: f.label or f.name for f in fields}
+        if row.licence_number:
+            row.items = row.masked_items = [(_("licence number"), row.licence_number)]
+            continue
+        snapshot = row.snapshot or {}
+        masked = mask_record(snapshot, {f.name: f.masking_rule for f in fields})
+        row.items = [(labels.get(k, k), v) for k, v in snapshot.items()]
+        row.masked_items = [(labels.get(k, k), v) for k, v in masked.items()]
+    return {row.matter_material_id: row for row in rows}
 
 
 def id_only_savings(*, since=None, until=None, department_ids=None) -> dict:

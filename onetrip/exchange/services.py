@@ -6,7 +6,6 @@ effect on the very next call."""
 
 import datetime
 import functools
-import re
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from .models import (
     PulledMaterial,
     PullStatus,
 )
+from .selectors import REGISTRY_REF
 
 ID_ONLY_PURPOSE = "一证通办"
 MAX_DAYS = 3650
@@ -666,8 +666,6 @@ def call_refused_record(*, client: ExchangeClient, code: str, error: DomainError
 
 # --- ID-only handling (一证通办) -------------------------------------------------------------
 
-REGISTRY_REF = re.compile(r"^(?P<dataset>[A-Z][A-Z0-9-]{1,30})\.(?P<field>[a-z][a-z0-9_]{0,49})$")
-
 
 def _valid_licence(*, type_code: str, subject_type: str, subject_id: str):
     from onetrip.licences.models import Licence
@@ -680,6 +678,10 @@ def _valid_licence(*, type_code: str, subject_type: str, subject_id: str):
         if status_is_valid(licence):
             return licence
     return None
+
+
+def minimal_record(record: dict, fields: list[str]) -> dict:
+    return {name: record[name] for name in fields if name in record}
 
 
 @transaction.atomic
@@ -695,9 +697,10 @@ def pull_for_applicant(
 ) -> list[PulledMaterial]:
     """ID-only handling: with the applicant's consent (recorded here), the platform's client
     pulls each material whose source is shared data or an e-licence, for this case only.
-    Registry sources store a snapshot of the applicant's record; e-licence sources the number of
-    the holder's valid licence of that type. A material that cannot be found is kept as
-    unavailable (the clerk asks for it at intake). Each pull is audited with purpose 一证通办."""
+    Registry sources store the fields the material names (`dataset_fields`), not the whole
+    record; e-licence sources the number of the holder's valid licence of that type. A material
+    that cannot be found is kept as unavailable (the clerk sees it and asks for it). Each pull
+    is audited with purpose 一证通办."""
     consent = Consent.objects.create(
         user=actor,
         subject_type=subject_type,
@@ -714,7 +717,16 @@ def pull_for_applicant(
         subject_id=subject_id,
         purpose=ID_ONLY_PURPOSE,
         request=request,
-        detail={"case": case_number, "materials": consent.materials},
+        detail={
+            "case": case_number,
+            "materials": consent.materials,
+            "data": [
+                {"material": m.name, "source": m.source_ref, "fields": m.dataset_fields}
+                if m.source == "registry"
+                else {"material": m.name, "source": m.source_ref}
+                for m in materials
+            ],
+        },
     )
     client = platform_client(department=department)
     pulled = []
@@ -758,8 +770,9 @@ def pull_for_applicant(
             )
             raw = record_lookup(dataset, subject_id) if dataset is not None else None
             if raw is not None:
-                row.status, row.snapshot = PullStatus.PULLED, raw
-                detail["fields"] = sorted(raw)
+                kept = minimal_record(raw, material.dataset_fields)
+                row.status, row.snapshot = PullStatus.PULLED, kept
+                detail["fields"] = list(kept)
                 detail["dataset"] = dataset.code
         detail["found"] = row.status == PullStatus.PULLED
         row.save()

@@ -35,6 +35,7 @@ SHOP = {
             "form": "original",
             "source": "registry",
             "source_ref": "POP-BASE.id_number",
+            "source_fields": ["name"],
         },
         {"name": "申请书", "form": "electronic", "is_required": True},
         {"name": "经营场所使用证明", "form": "copy", "is_required": True},
@@ -111,7 +112,7 @@ def supervisor(staff_factory):
 
 
 @pytest.fixture
-def life_event(market, health, market_staff, health_staff, supervisor):
+def life_event(market, health, market_staff, health_staff, supervisor, population_dataset):
     from onetrip.catalogue import services as catalogue
     from onetrip.licences.services import licence_type_save
     from onetrip.signing.services import signing_key_create

@@ -93,6 +93,30 @@ def test_one_submission_creates_one_case_per_matter_in_each_department(
     assert bundle.submitted_at is not None
 
 
+def test_with_consent_each_part_pulls_its_shared_data_materials(ready_bundle, citizen):
+    import datetime
+
+    from onetrip.exchange.models import Consent, PulledMaterial
+    from onetrip.registries.services import population_record_save
+
+    person = citizen.person
+    population_record_save(
+        actor="cli:test",
+        id_number=person.id_number,
+        name=person.name,
+        gender="female",
+        birth_date=datetime.date(1990, 1, 1),
+        phone="13900000000",
+    )
+    services.bundle_submit(actor=citizen, bundle=ready_bundle, consent=True)
+    shop = Application.objects.get(matter_version__matter__code=SHOP_CODE)
+    [pulled] = PulledMaterial.objects.all()
+    assert (pulled.case_number, pulled.name, pulled.status) == (shop.number, "身份证件", "pulled")
+    assert pulled.snapshot == {"id_number": person.id_number, "name": person.name}
+    # One consent, for the part that pulls something (the other has nothing to pull).
+    assert list(Consent.objects.values_list("case_number", flat=True)) == [shop.number]
+
+
 def test_submission_is_all_or_nothing(life_event, citizen, merged_data):
     bundle = services.bundle_start(actor=citizen, life_event=life_event)
     services.bundle_form_save(actor=citizen, bundle=bundle, data=merged_data)

@@ -95,7 +95,7 @@ def supervisor(staff_factory):
 
 
 @pytest.fixture
-def publish(reviewer, supervisor):
+def publish(reviewer, supervisor, population_dataset):
     """Publish a guide (GUIDE with changes) for the market department; returns the version."""
     from onetrip.catalogue import services as catalogue
 

@@ -31,7 +31,27 @@ def county_departments(region):
 
 
 @pytest.fixture
-def demo_catalogue(county_departments):
+def demo_datasets(county_departments):
+    """The datasets of the demo data catalogue that the demo matters pull materials from."""
+    from onetrip.datasets.services import LoadResult, dataset_write
+
+    document = json.loads((DATA / "datasets" / "330424.json").read_text(encoding="utf-8"))
+    matters = json.loads(DEMO_FILE.read_text(encoding="utf-8"))["matters"]
+    codes = {
+        material["source_ref"].partition(".")[0]
+        for matter in matters
+        for material in matter["materials"]
+        if material.get("source") == "registry"
+    }
+    result = LoadResult()
+    for entry in document["datasets"]:
+        if entry["code"] in codes:
+            dataset_write(actor="cli:test", entry=entry, result=result)
+    return result
+
+
+@pytest.fixture
+def demo_catalogue(demo_datasets):
     from onetrip.catalogue import services
 
     return services.matters_load(path=DEMO_FILE)
@@ -72,6 +92,7 @@ def guide():
                     "copies": 1,
                     "source": "registry",
                     "source_ref": "POP-BASE.id_number",
+                    "source_fields": ["name", "address"],
                 },
                 {"name": "经营场所使用证明", "form": "copy", "copies": 1, "is_tolerable": True},
             ],
@@ -85,5 +106,6 @@ def editor(staff_factory):
 
 
 @pytest.fixture
-def supervisor(staff_factory):
+def supervisor(staff_factory, population_dataset):
+    """Publishes; the guides here pull 身份证件 from POP-BASE, which must be in the catalogue."""
     return staff_factory(department="县政务数据办", roles=("supervisor",)).user

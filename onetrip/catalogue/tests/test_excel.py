@@ -99,6 +99,17 @@ def test_template_fill_import_export_round_trip(client, editor, supervisor):
                 "source": "申请人提供",
                 "is_tolerable": "是",
             },
+            {
+                "code": "HY-X-001",
+                "name": "经营者身份证件",
+                "form": "原件",
+                "copies": 1,
+                "is_required": "是",
+                "source": "共享数据",
+                "source_ref": "POP-BASE.id_number",
+                "source_fields": "name | address",
+                "is_tolerable": "否",
+            },
         ],
         forms=[
             {
@@ -131,7 +142,9 @@ def test_template_fill_import_export_round_trip(client, editor, supervisor):
     assert [(m.name, m.form, m.source, m.is_tolerable) for m in materials] == [
         ("营业执照", "original", "licence", False),
         ("食品安全管理制度", "electronic", "none", True),
+        ("经营者身份证件", "original", "registry", False),
     ]
+    assert materials[2].dataset_fields == ["id_number", "name", "address"]
 
     exported = client.get("/api/v1/catalogue/export.xlsx")
     assert exported.status_code == 200
@@ -142,6 +155,10 @@ def test_template_fill_import_export_round_trip(client, editor, supervisor):
     }
     assert row["name"] == "食品经营许可" and row["matter_type"] == "行政许可"
     assert row["steps"] == MATTER_ROW["steps"]
+    headers = [cell.value for cell in again["材料"][1]]
+    assert "所需字段（用|分隔）" in headers
+    fields_column = [cell.value for cell in again["材料"][2]].index("source_fields")
+    assert again["材料"].cell(FIRST_DATA_ROW + 2, fields_column + 1).value == "name|address"
 
     # Importing the export changes nothing; publishing then leaves the guide as imported.
     reimport = io.BytesIO(exported.content)

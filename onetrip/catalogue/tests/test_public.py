@@ -25,9 +25,7 @@ def test_demo_file_is_marked_and_large_enough():
     assert {"开办餐饮店", "新生儿出生", "企业开办"} <= {e["name"] for e in document["life_events"]}
 
 
-def test_loading_is_idempotent_and_a_change_makes_a_new_version(
-    county_departments, tmp_path, capsys
-):
+def test_loading_is_idempotent_and_a_change_makes_a_new_version(demo_datasets, tmp_path, capsys):
     first = services.matters_load(path=DEMO_FILE)
     assert first.created == 48 and first.life_events == 4
     call_command("matters", "load", str(DEMO_FILE))
@@ -120,6 +118,7 @@ def test_guide_detail_and_404s(client, demo_catalogue):
     assert guide["name"] == "个体工商户设立登记"
     assert (guide["max_trips"], guide["promised_days"], guide["mobile_ready"]) == (0, 1, True)
     assert guide["materials"][0]["source_ref"] == "POP-BASE.id_number"
+    assert guide["materials"][0]["source_fields"] == ["name", "gender", "birth_date", "address"]
     assert {f["name"] for f in guide["form_schema"]} >= {"id_number", "business_name"}
     assert "open-restaurant" in guide["life_events"]
     for code in ("NO-SUCH-CODE", "330424-GAJ-900"):  # unknown, secret
@@ -152,6 +151,9 @@ def test_portal_pages(client, demo_catalogue):
     guide = client.get("/matters/330424-SCJGJ-001/").content.decode()
     assert "个体工商户设立登记" in guide and "海盐县市场监督管理局" in guide
     assert 'data-testid="mobile-ready"' in guide
+    # The guide says which data ID-only handling fetches instead of the ID card.
+    assert "经您同意，从人口综合库（海盐县公安局）调取：公民身份号码、姓名、性别、出生日期、住址" in guide
+    assert "联系电话" not in guide[guide.index('id="materials-title"') :]
     assert client.get("/matters/330424-GAJ-900/").status_code == 404
     assert (
         client.get("/matters/", {"life_event": "newborn"})

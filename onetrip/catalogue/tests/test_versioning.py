@@ -85,3 +85,66 @@ def test_code_taken(editor, guide):
             actor=editor, code="HY-GT-003", department=department, guide=guide
         )
     assert (caught.value.code, caught.value.status) == ("catalogue.code_taken", 409)
+
+
+def test_shared_data_fields_are_cleaned_from_a_list_or_a_cell(editor, guide):
+    guide["materials"][0]["source_fields"] = "name｜address、name"
+    draft = services.matter_draft_create(
+        actor=editor, code="HY-GT-002", department=editor.staff.department, guide=guide
+    )
+    identity, premises = draft.materials.all()
+    assert identity.source_fields == ["name", "address"]
+    assert identity.dataset_code == "POP-BASE"
+    assert identity.dataset_fields == ["id_number", "name", "address"]
+    # Only a material pulled from shared data keeps a field list.
+    assert (premises.source_fields, premises.dataset_fields, premises.dataset_code) == ([], [], "")
+
+    guide["materials"][0]["source_fields"] = ["Name", "住址"]
+    with pytest.raises(DomainError) as caught:
+        services.matter_draft_create(
+            actor=editor, code="HY-GT-003", department=editor.staff.department, guide=guide
+        )
+    [problem] = caught.value.detail["problems"]
+    assert (problem["part"], problem["index"], problem["field"]) == (
+        "materials",
+        0,
+        "source_fields",
+    )
+    assert "Name、住址" in problem["message"]
+
+
+@pytest.mark.parametrize(
+    ("source_ref", "fields", "says"),
+    [
+        ("TAX-BASE.deed_tax", [], "数据目录中没有启用的数据集 TAX-BASE"),
+        ("POP-BASE.household", [], "数据集 POP-BASE 没有字段 household"),
+        ("POP-BASE.id_number", ["name", "marriage", "spouse"], "没有字段 marriage、spouse"),
+    ],
+)
+def test_publishing_refuses_shared_data_the_catalogue_does_not_have(
+    editor, supervisor, guide, source_ref, fields, says
+):
+    guide["materials"][0].update(source_ref=source_ref, source_fields=fields)
+    draft = services.matter_draft_create(
+        actor=editor, code="HY-GT-004", department=editor.staff.department, guide=guide
+    )
+    with pytest.raises(DomainError) as caught:
+        services.matter_version_publish(actor=supervisor, version=draft)
+    assert (caught.value.code, caught.value.status) == ("catalogue.unknown_source", 422)
+    assert says in caught.value.message and "身份证件" in caught.value.message
+    assert caught.value.detail["problems"][0]["index"] == 0
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.DRAFT and draft.matter.current_version_id is None
+
+
+def test_publishing_refuses_a_dataset_that_was_switched_off(
+    editor, supervisor, guide, population_dataset
+):
+    population_dataset.is_active = False
+    population_dataset.save()
+    draft = services.matter_draft_create(
+        actor=editor, code="HY-GT-005", department=editor.staff.department, guide=guide
+    )
+    with pytest.raises(DomainError) as caught:
+        services.matter_version_publish(actor=supervisor, version=draft)
+    assert caught.value.code == "catalogue.unknown_source"

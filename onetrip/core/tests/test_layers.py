@@ -28,6 +28,7 @@ BELOW = {
         "notify",
         "workdays",
         "signing",
+        "datasets",  # publishing checks ID-only sources against the data catalogue
     },
     "credit": {"core", "regions", "departments", "registries", "datasets"},
     # The exchange (support layer) reads e-licences for ID-only handling.

@@ -29,6 +29,7 @@ GUIDE = {
             "form": "original",
             "source": "registry",
             "source_ref": "POP-BASE.id_number",
+            "source_fields": ["name", "gender", "birth_date"],
         },
         {
             "name": "户籍信息",
@@ -44,6 +45,15 @@ GUIDE = {
 def matter(staff_factory, owner, pop_base):
     from onetrip.catalogue import services as catalogue
 
+    labels = {
+        "id_number": "公民身份号码",
+        "name": "姓名",
+        "gender": "性别",
+        "birth_date": "出生日期",
+    }
+    labels["address"] = "住址"
+    for name, label in labels.items():
+        pop_base.fields.filter(name=name).update(label=label)
     reviewer = staff_factory(department="县市场监管局", roles=("reviewer",)).user
     supervisor = staff_factory(department="县政务数据办", roles=("supervisor",)).user
     draft = catalogue.matter_draft_create(
@@ -74,6 +84,13 @@ def _apply(client, matter, citizen, *, consent: bool) -> str:
     )
     page = client.get(reverse("cases:detail", args=[number])).content.decode()
     assert 'name="consent"' in page and 'type="file"' not in page  # nothing to upload
+    # Before consenting, the applicant reads what is fetched, from where, by the fields' labels.
+    plan = page[page.index('data-testid="id-only-plan"') :]
+    assert (
+        "居民身份证</strong>: 人口综合库（县市场监管局）— 公民身份号码、姓名、性别、出生日期"
+        in plan
+    )
+    assert "户籍信息</strong>: 人口综合库（县市场监管局）— 住址" in plan
     data = {"consent": "yes"} if consent else {}
     assert client.post(reverse("cases:submit", args=[number]), data).status_code == 302
     return number
@@ -93,10 +110,28 @@ def test_id_only_application_pulls_materials_with_consent_and_uploads_nothing(
     pulled = list(PulledMaterial.objects.filter(case_number=number))
     assert [p.name for p in pulled] == ["居民身份证", "户籍信息"]
     assert all(p.status == "pulled" for p in pulled)
-    assert pulled[0].snapshot["name"] == "张三丰"
+    # Data minimisation: each pull keeps the fields its material names, nothing else (the
+    # record also holds a phone number and an address).
+    assert pulled[0].snapshot == {
+        "id_number": citizen.person.id_number,
+        "name": "张三丰",
+        "gender": "male",
+        "birth_date": "1990-01-01",
+    }
+    assert pulled[1].snapshot == {"address": "浙江省嘉兴市海盐县武原街道1号"}
     entries = AuditEntry.objects.filter(action="exchange.pull", subject_id=citizen.person.id_number)
     assert entries.count() == 2
     assert all(e.purpose == f"一证通办 {number}" for e in entries)
+    assert [e.detail["fields"] for e in entries.order_by("id")] == [
+        ["id_number", "name", "gender", "birth_date"],
+        ["address"],
+    ]
+    given = AuditEntry.objects.get(action="exchange.consent.give")
+    assert given.detail["data"][0] == {
+        "material": "居民身份证",
+        "source": "POP-BASE.id_number",
+        "fields": ["id_number", "name", "gender", "birth_date"],
+    }
     assert id_only_savings() == {"materials": 2, "trips": 1}
     # The right-to-know page names each pull's material and the data by its labels, and not the
     # platform's internal client.
@@ -159,10 +194,99 @@ def test_phone_citizen_applies_with_only_the_id_card(phone_page, live_server, ma
     page.get_by_label("用途").fill("子女入学")
     page.get_by_test_id("save-form").click()
     assert page.locator('input[type="file"]').count() == 0
+    plan = page.get_by_test_id("id-only-plan")
+    assert (
+        "居民身份证: 人口综合库（县市场监管局）— 公民身份号码、姓名、性别、出生日期"
+        in plan.inner_text()
+    )
     page.get_by_test_id("consent").check()
     assert_accessible(page)
+    plan.scroll_into_view_if_needed()
+    screenshot(page, "exchange-id-only-consent", full_page=False)
     page.get_by_test_id("submit").click()
     page.wait_for_load_state()
     screenshot(page, "exchange-id-only-phone")
     assert PulledMaterial.objects.filter(status="pulled").count() == 2
     assert page.get_by_text("已提交").first.is_visible()
+    # The applicant sees what was pulled, and nothing more of the registry record.
+    pulled = page.get_by_test_id("pulled-data")
+    assert pulled.count() == 2
+    assert "姓名张三丰" in pulled.first.inner_text().replace("\n", "").replace(" ", "")
+    assert "13812345678" not in page.content()
+
+
+def _materials_section(page: str) -> str:
+    return page[
+        page.index('id="materials-title"') : page.index(
+            "</section>", page.index('id="materials-title"')
+        )
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pulled_data_is_shown_in_clear_to_the_applicant_and_handlers_and_masked_to_others(
+    client, matter, citizen, staff_factory
+):
+    number = _apply(client, matter, citizen, consent=True)
+    mine = _materials_section(client.get(reverse("cases:detail", args=[number])).content.decode())
+    assert "从共享数据调取" in mine and "张三丰" in mine and citizen.person.id_number in mine
+    assert "13812345678" not in mine  # never pulled, so never shown
+
+    handler = staff_factory(department="县市场监管局", roles=("window_clerk",)).user
+    client.force_login(handler)
+    page = client.get(reverse("casework:detail", args=[number])).content.decode()
+    handled = _materials_section(page)
+    assert "张三丰" in handled and "浙江省嘉兴市海盐县武原街道1号" in handled
+
+    supervisor = staff_factory(department="县政务数据办", roles=("supervisor",)).user
+    client.force_login(supervisor)
+    page = client.get(reverse("casework:detail", args=[number])).content.decode()
+    watched = _materials_section(page)
+    assert "张**" in watched and "张三丰" not in watched
+    assert citizen.person.id_number not in watched and "武原街道1号" not in watched
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_was_not_pulled_is_marked_and_can_be_asked_for(
+    client, matter, citizen, person_factory, staff_factory
+):
+    # Not in the registry: the pull finds nothing. Without consent: nothing is pulled at all.
+    stranger = person_factory(name="李四", level="L2")
+    found_nothing = _apply(client, matter, stranger, consent=True)
+    assert set(
+        PulledMaterial.objects.filter(case_number=found_nothing).values_list("status", flat=True)
+    ) == {"unavailable"}
+    no_consent = _apply(client, matter, citizen, consent=False)
+    client.force_login(stranger)
+    page = client.get(reverse("cases:detail", args=[found_nothing])).content.decode()
+    assert _materials_section(page).count("共享数据中未找到") == 2
+    clerk = staff_factory(department="县市场监管局", roles=("window_clerk",)).user
+    client.force_login(clerk)
+    page = client.get(reverse("casework:detail", args=[no_consent])).content.decode()
+    assert _materials_section(page).count("未经同意") == 2
+    # The clerk can ask for them in the one correction.
+    assert page.count('name="materials"') == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_app_shows_the_plan_and_submits_with_consent_through_the_api(client, matter, citizen):
+    from onetrip.cases.models import Application
+
+    client.force_login(citizen)
+    client.post(reverse("cases:start", args=[matter.matter.code]), {"channel": "mobile"})
+    number = Application.objects.get(applicant=citizen).number
+    client.post(reverse("cases:form", args=[number]), {"reason": "子女入学"})
+    plan = client.get(f"/api/v1/applications/{number}/id-only")
+    assert plan.status_code == 200
+    assert plan.json()[0] == {
+        "material": "居民身份证",
+        "source": "人口综合库",
+        "owner": "县市场监管局",
+        "items": ["公民身份号码", "姓名", "性别", "出生日期"],
+    }
+    submitted = client.post(f"/api/v1/applications/{number}/submit?consent=true")
+    assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
+    assert PulledMaterial.objects.filter(case_number=number, status="pulled").count() == 2
+    # Signed out: 401.
+    client.logout()
+    assert client.get(f"/api/v1/applications/{number}/id-only").status_code == 401
