@@ -81,11 +81,12 @@ def _context(request, bundle, *, urls=PORTAL_URLS, **extra) -> dict:
         for p in bundle.parts.all()
     ]
     is_draft = bundle.submitted_at is None
-    # Only the applicants themselves consent to ID-only pulls (a counter bundle's parts are
-    # submitted by the clerk, who scans the materials instead).
-    consents = is_draft and policies.is_applicant(request.user, bundle)
+    # Whoever submits asks for the consent to ID-only pulls: the applicant online, the clerk
+    # at a counter (for the consent the applicant gives in person).
+    asks = is_draft and policies.may_submit(request.user, bundle)
     return {
-        "id_only_plan": exchange_selectors.id_only_plan(_sourced(versions)) if consents else [],
+        "id_only_plan": exchange_selectors.id_only_plan(_sourced(versions)) if asks else [],
+        "at_counter": not policies.is_applicant(request.user, bundle),
         "bundle": bundle,
         "status_label": BundleStatus(bundle.status).label,
         "channel_label": _channel_label(bundle),

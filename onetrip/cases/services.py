@@ -582,9 +582,10 @@ def case_submit(
     *, actor, case: Application | str, request=None, consent: bool = False
 ) -> Application:
     """Draft → submitted: the whole form must be valid and every required material uploaded
-    (a tolerable one may be left for acceptance to decide). With the applicant's `consent`,
-    materials whose source is shared data or an e-licence are pulled through the exchange
-    (ID-only handling, 一证通办) instead of being brought to a counter.
+    (a tolerable one may be left for acceptance to decide). With the applicant's `consent`
+    (given online, or in person to the clerk who submits a counter case), materials whose
+    source is shared data or an e-licence are pulled through the exchange (ID-only handling,
+    一证通办) instead of being brought to a counter.
 
     `case` is the case (read again here: the caller's copy may be stale) or its number (the
     API: then nothing else has read it, and the case is a 404 unless the actor may see it).
@@ -676,11 +677,14 @@ def _submit(*, actor, case: Application, request, consent: bool) -> Application:
             event()
             notification.insert()
         notification.queue_sms()
-        if consent and pulled and actor.pk == case.applicant_id:
+        # The applicant consents online; at a counter the clerk records the consent the
+        # applicant gives in person (only they or a clerk on their side get this far).
+        if consent and pulled:
             from onetrip.exchange.services import pull_for_applicant
 
             pull_for_applicant(
                 actor=actor,
+                applicant=actor if actor.pk == case.applicant_id else case.applicant,
                 case_number=case.number,
                 department=case.department,
                 subject_type=case.subject_type,

@@ -511,7 +511,9 @@ ACTIONS = {
     "submit": lambda r, c: (
         services.case_correction_answer(actor=r.user, case=c, request=r)
         if c.status == CaseStatus.CORRECTION
-        else services.case_submit(actor=r.user, case=c, request=r)
+        else services.case_submit(
+            actor=r.user, case=c, request=r, consent=r.POST.get("consent") == "yes"
+        )
     ),
 }
 DONE = {

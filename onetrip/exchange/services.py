@@ -688,6 +688,7 @@ def minimal_record(record: dict, fields: list[str]) -> dict:
 def pull_for_applicant(
     *,
     actor,
+    applicant=None,
     case_number: str,
     department,
     subject_type: str,
@@ -695,14 +696,16 @@ def pull_for_applicant(
     materials: list,
     request=None,
 ) -> list[PulledMaterial]:
-    """ID-only handling: with the applicant's consent (recorded here), the platform's client
-    pulls each material whose source is shared data or an e-licence, for this case only.
-    Registry sources store the fields the material names (`dataset_fields`), not the whole
-    record; e-licence sources the number of the holder's valid licence of that type. A material
-    that cannot be found is kept as unavailable (the clerk sees it and asks for it). Each pull
-    is audited with purpose 一证通办."""
+    """ID-only handling: with the applicant's consent (recorded here; `applicant` gave it, to
+    `actor` when a clerk records it at a counter), the platform's client pulls each material
+    whose source is shared data or an e-licence, for this case only. Registry sources store the
+    fields the material names (`dataset_fields`), not the whole record; e-licence sources the
+    number of the holder's valid licence of that type. A material that cannot be found is kept
+    as unavailable (the clerk sees it and asks for it). Each pull is audited with purpose
+    一证通办."""
+    applicant = applicant or actor
     consent = Consent.objects.create(
-        user=actor,
+        user=applicant,
         subject_type=subject_type,
         subject_id=subject_id,
         purpose=ID_ONLY_PURPOSE,
@@ -720,6 +723,8 @@ def pull_for_applicant(
         detail={
             "case": case_number,
             "materials": consent.materials,
+            # At a counter the clerk (the entry's actor) records the applicant's consent.
+            "given_in_person_to": None if applicant == actor else str(actor.public_id),
             "data": [
                 {"material": m.name, "source": m.source_ref, "fields": m.dataset_fields}
                 if m.source == "registry"
@@ -748,7 +753,7 @@ def pull_for_applicant(
             "department": department.code,
             "department_name": department.name,
             "case": case_number,
-            "on_behalf_of": str(actor.public_id),
+            "on_behalf_of": str(applicant.public_id),
             "material": material.name,
             "source": material.source,
             "source_ref": material.source_ref,

@@ -131,6 +131,28 @@ def test_the_clerk_fills_uploads_and_submits_and_the_parts_are_counter_cases(
     assert selectors.bundle_get(user=citizen, number=bundle.number).channel == Channel.COUNTER
 
 
+def test_the_clerk_reads_the_id_only_list_and_records_the_consent_given_in_person(
+    client, life_event, market_staff, citizen, merged_data
+):
+    from django.urls import reverse
+
+    from onetrip.exchange.models import Consent, PulledMaterial
+
+    bundle = fill_and_upload(
+        market_staff, counter_start(market_staff, citizen, life_event), merged_data
+    )
+    client.force_login(market_staff)
+    page = client.get(reverse("bundlework:detail", args=[bundle.number])).content.decode()
+    assert "请向申请人告知" in page and "申请人已当面知悉" in page
+    response = client.post(reverse("bundlework:submit", args=[bundle.number]), {"consent": "yes"})
+    assert response.status_code == 302
+    shop = Application.objects.get(matter_version__matter__code=SHOP_CODE)
+    consent = Consent.objects.get()
+    assert (consent.case_number, consent.user) == (shop.number, citizen)
+    # The citizen is not in the population registry here: the pull is tried, finds nothing.
+    assert PulledMaterial.objects.get().status == "unavailable"
+
+
 def test_the_applicant_prepares_a_counter_draft_and_the_clerk_submits_it(
     life_event, market_staff, citizen, merged_data
 ):

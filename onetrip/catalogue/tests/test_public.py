@@ -152,7 +152,10 @@ def test_portal_pages(client, demo_catalogue):
     assert "个体工商户设立登记" in guide and "海盐县市场监督管理局" in guide
     assert 'data-testid="mobile-ready"' in guide
     # The guide says which data ID-only handling fetches instead of the ID card.
-    assert "经您同意，从人口综合库（海盐县公安局）调取：公民身份号码、姓名、性别、出生日期、住址" in guide
+    assert (
+        "经您同意，从人口综合库（海盐县公安局）调取：公民身份号码、姓名、性别、出生日期、住址"
+        in guide
+    )
     assert "联系电话" not in guide[guide.index('id="materials-title"') :]
     assert client.get("/matters/330424-GAJ-900/").status_code == 404
     assert (

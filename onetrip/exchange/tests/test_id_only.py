@@ -290,3 +290,31 @@ def test_an_app_shows_the_plan_and_submits_with_consent_through_the_api(client, 
     # Signed out: 401.
     client.logout()
     assert client.get(f"/api/v1/applications/{number}/id-only").status_code == 401
+
+
+@pytest.mark.django_db(transaction=True)
+def test_at_a_counter_the_clerk_records_the_consent_given_in_person(
+    client, matter, citizen, staff_factory
+):
+    from onetrip.cases import services as cases
+
+    clerk = staff_factory(department="县市场监管局", roles=("window_clerk",)).user
+    case = cases.case_create(actor=clerk, version=matter, channel="counter", applicant=citizen)
+    cases.case_form_save(actor=clerk, case=case, data={"reason": "子女入学"})
+    client.force_login(clerk)
+    page = client.get(reverse("casework:detail", args=[case.number])).content.decode()
+    assert "请向申请人告知" in page and "人口综合库（县市场监管局）— 住址" in page
+    response = client.post(
+        reverse("casework:action", args=[case.number, "submit"]), {"consent": "yes"}
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get(case_number=case.number)
+    assert consent.user == citizen  # the applicant gave it; the clerk recorded it
+    given = AuditEntry.objects.get(action="exchange.consent.give")
+    assert given.actor_id == clerk.pk and given.subject_id == citizen.person.id_number
+    assert given.detail["given_in_person_to"] == str(clerk.public_id)
+    assert PulledMaterial.objects.filter(case_number=case.number, status="pulled").count() == 2
+    pull = AuditEntry.objects.filter(action="exchange.pull").first()
+    assert pull.detail["on_behalf_of"] == str(citizen.public_id)
+    page = client.get(reverse("casework:detail", args=[case.number])).content.decode()
+    assert "张三丰" in _materials_section(page)  # the clerk who took it in sees it in clear
