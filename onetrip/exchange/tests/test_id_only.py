@@ -318,3 +318,59 @@ def test_at_a_counter_the_clerk_records_the_consent_given_in_person(
     assert pull.detail["on_behalf_of"] == str(citizen.public_id)
     page = client.get(reverse("casework:detail", args=[case.number])).content.decode()
     assert "张三丰" in _materials_section(page)  # the clerk who took it in sees it in clear
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_e_licence_material_is_pulled_as_the_holders_valid_licence(
+    client, staff_factory, owner, citizen, pop_base
+):
+    from onetrip.catalogue import services as catalogue
+    from onetrip.licences.services import licence_issue, licence_type_save
+    from onetrip.signing.services import signing_key_create
+
+    signing_key_create(actor="cli:test", department=owner)
+    licence_type_save(
+        actor="cli:test",
+        code="YYZZ",
+        name="营业执照",
+        identifier_code="11100000000000000A001",
+        department=owner,
+        issuer_code="113304240025000016",
+        fields_schema=[],
+        validity_months=None,
+    )
+    licence = licence_issue(
+        actor="cases:test",
+        type_code="YYZZ",
+        holder_type="person",
+        holder_id=citizen.person.id_number,
+        holder_name="张三丰",
+        fields={},
+        department=owner,
+        source="CASE-0001",
+    )
+    guide = {
+        **GUIDE,
+        "materials": [
+            {"name": "营业执照", "form": "original", "source": "licence", "source_ref": "YYZZ"}
+        ],
+    }
+    reviewer = staff_factory(department="县市场监管局", roles=("reviewer",)).user
+    supervisor = staff_factory(department="县政务数据办", roles=("supervisor",)).user
+    draft = catalogue.matter_draft_create(
+        actor=reviewer, code="330424-SCJGJ-ID02", department=owner, guide=guide
+    )
+    version = catalogue.matter_version_publish(actor=supervisor, version=draft)
+    client.force_login(citizen)
+    client.post(reverse("cases:start", args=[version.matter.code]), {"channel": "mobile"})
+    from onetrip.cases.models import Application
+
+    number = Application.objects.get(applicant=citizen).number
+    client.post(reverse("cases:form", args=[number]), {"reason": "子女入学"})
+    page_before = client.get(reverse("cases:detail", args=[number])).content.decode()
+    assert "营业执照</strong>: 营业执照（县市场监管局）— 证照编号" in page_before
+    client.post(reverse("cases:submit", args=[number]), {"consent": "yes"})
+    pulled = PulledMaterial.objects.get(case_number=number)
+    assert (pulled.status, pulled.licence_number) == ("pulled", licence.number)
+    page = _materials_section(client.get(reverse("cases:detail", args=[number])).content.decode())
+    assert reverse("licences:verify", args=[licence.number]) in page
