@@ -35,11 +35,13 @@ CHUNK = 2000
 
 @dataclass(frozen=True)
 class Source:
-    """How to read one kind of source: each callable gets the dataset's field names."""
+    """How to read one kind of source: each callable gets the dataset's field names.
+    `labels` gives, for fields that hold codes, what people read for each code."""
 
     lookup: Callable[[list[str], str], dict | None]
     iterate: Callable[[list[str]], Iterator[dict]]
     count: Callable[[], int]
+    labels: Callable[[], dict[str, dict[str, str]]] = dict
 
 
 _SOURCES: dict[str, Source] = {}
@@ -132,13 +134,36 @@ def _entities_iter(names):
         yield _project(row, names)
 
 
+def _choice_labels(model) -> Callable[[], dict[str, dict[str, str]]]:
+    """{field: {code: label}} from the model's choices (labels in the active language)."""
+
+    def labels():
+        return {
+            field.name: {str(code): str(label) for code, label in field.choices}
+            for field in model._meta.concrete_fields
+            if field.choices
+        }
+
+    return labels
+
+
 source_register(
     DataSource.POPULATION,
-    Source(_population_lookup, _population_iter, lambda: PopulationRecord.objects.count()),
+    Source(
+        _population_lookup,
+        _population_iter,
+        lambda: PopulationRecord.objects.count(),
+        _choice_labels(PopulationRecord),
+    ),
 )
 source_register(
     DataSource.ENTITIES,
-    Source(_entities_lookup, _entities_iter, lambda: EntityRecord.objects.count()),
+    Source(
+        _entities_lookup,
+        _entities_iter,
+        lambda: EntityRecord.objects.count(),
+        _choice_labels(EntityRecord),
+    ),
 )
 
 
@@ -165,6 +190,13 @@ def record_lookup(dataset: Dataset, key_value) -> dict | None:
         return _project(data, names) if data is not None else None
     source = _source(dataset)
     return source.lookup(names, key_value) if source else None
+
+
+def value_labels(dataset: Dataset) -> dict[str, dict[str, str]]:
+    """For fields that hold codes (gender "female"), what a person reads for each code (女);
+    raw rows keep the codes, pages show the labels."""
+    source = _source(dataset)
+    return source.labels() if source else {}
 
 
 def records_iter(dataset: Dataset) -> Iterator[dict]:

@@ -18,6 +18,7 @@ from onetrip.core.models import AuditEntry
 from onetrip.core.processcache import ProcessCache
 from onetrip.datasets.masking import mask_record
 from onetrip.datasets.models import DatasetField
+from onetrip.datasets.records import value_labels
 from onetrip.datasets.selectors import datasets_by_code, field_labels
 from onetrip.licences.models import LicenceType
 
@@ -286,9 +287,10 @@ def pulled_for_case(*, case_number: str) -> dict:
         if row.licence_number:
             row.items = row.masked_items = [(_("licence number"), row.licence_number)]
             continue
-        snapshot = row.snapshot or {}
-        masked = mask_record(snapshot, {f.name: f.masking_rule for f in fields})
-        row.items = [(labels.get(k, k), v) for k, v in snapshot.items()]
+        codes = value_labels(dataset) if dataset else {}
+        shown = {k: codes.get(k, {}).get(str(v), v) for k, v in (row.snapshot or {}).items()}
+        masked = mask_record(shown, {f.name: f.masking_rule for f in fields})
+        row.items = [(labels.get(k, k), v) for k, v in shown.items()]
         row.masked_items = [(labels.get(k, k), v) for k, v in masked.items()]
     return {row.matter_material_id: row for row in rows}
 

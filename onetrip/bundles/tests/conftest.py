@@ -35,7 +35,7 @@ SHOP = {
             "form": "original",
             "source": "registry",
             "source_ref": "POP-BASE.id_number",
-            "source_fields": ["name"],
+            "source_fields": ["name", "gender"],
         },
         {"name": "申请书", "form": "electronic", "is_required": True},
         {"name": "经营场所使用证明", "form": "copy", "is_required": True},

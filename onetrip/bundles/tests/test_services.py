@@ -112,7 +112,16 @@ def test_with_consent_each_part_pulls_its_shared_data_materials(ready_bundle, ci
     shop = Application.objects.get(matter_version__matter__code=SHOP_CODE)
     [pulled] = PulledMaterial.objects.all()
     assert (pulled.case_number, pulled.name, pulled.status) == (shop.number, "身份证件", "pulled")
-    assert pulled.snapshot == {"id_number": person.id_number, "name": person.name}
+    assert pulled.snapshot == {
+        "id_number": person.id_number,
+        "name": person.name,
+        "gender": "female",
+    }
+    # Pages show a coded value as people read it, with the field's label.
+    from onetrip.exchange.selectors import pulled_for_case
+
+    shown = pulled_for_case(case_number=shop.number)[pulled.matter_material_id]
+    assert ("性别", "女") in shown.items and ("姓名", person.name) in shown.items
     # One consent, for the part that pulls something (the other has nothing to pull).
     assert list(Consent.objects.values_list("case_number", flat=True)) == [shop.number]
 
