@@ -34,18 +34,11 @@ def staff_may_see(user, case) -> bool:
 
 
 def handles(user, case) -> bool:
-    """Staff of the implementing department who work on the case (or its intake clerk): they see
-    the data pulled for it in clear text; other staff who may see the case (supervisors) see it
-    masked."""
-    staff = staff_for_user(user=user)
-    if staff is None:
-        return False
-    if case.intake_clerk_id is not None and case.intake_clerk_id == user.pk:
-        return True
+    """Staff who may see the case and work on it (intake, review, decision; at a general window
+    too): they see the data pulled for it in clear text. Staff who only watch it (supervisors)
+    see it masked."""
     work = ("cases.intake", "cases.review", "cases.decide")
-    return staff.department_id == case.department_id and any(
-        has_permission(user, permission) for permission in work
-    )
+    return staff_may_see(user, case) and any(has_permission(user, p) for p in work)
 
 
 def may_see(user, case) -> bool:
