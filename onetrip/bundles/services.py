@@ -24,13 +24,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onetrip.accounts.policies import has_permission, require_level
-from onetrip.accounts.selectors import person_for_user, representations_for_person
+from onetrip.accounts.selectors import (
+    legal_person_get,
+    person_for_user,
+    representations_for_person,
+)
 from onetrip.cases import services as case_services
 from onetrip.cases.models import (
     FINISHED_STATUSES,
     Application,
     CaseStatus,
     Channel,
+    SubjectType,
 )
 from onetrip.cases.schema import form_clean
 from onetrip.catalogue.models import ApplicantKind, LifeEvent
@@ -167,6 +172,18 @@ def _require_standing(*, person, versions, uscc: str) -> str:
     return uscc
 
 
+def _prefilled(versions, *, applicant, person, uscc: str) -> dict:
+    """The merged form's first values, as a single case's (cases.services.form_prefill)."""
+    legal = legal_person_get(uscc=uscc) if uscc else None
+    subject = (
+        {"subject_type": SubjectType.LEGAL, "subject_id": uscc, "subject_name": legal.name}
+        if legal
+        else {"subject_type": SubjectType.PERSON, "subject_id": person.id_number}
+    )
+    fields = merge_forms(versions).fields
+    return case_services.form_prefill(fields, applicant=applicant, subject=subject)
+
+
 @transaction.atomic
 def bundle_start(
     *,
@@ -200,14 +217,16 @@ def bundle_start(
         )
     if not at_counter:
         _require_online(actor=actor, versions=versions, channel=channel)
+    uscc = _require_standing(person=person, versions=versions, uscc=uscc)
     bundle = BundleApplication.objects.create(
         number=_next_number(),
         life_event=life_event,
         applicant=applicant,
-        uscc=_require_standing(person=person, versions=versions, uscc=uscc),
+        uscc=uscc,
         channel=channel,
         intake_clerk=actor if at_counter else None,
         is_joint=bool(is_joint),
+        form_data=_prefilled(versions, applicant=applicant, person=person, uscc=uscc),
     )
     _audit(
         bundle,

@@ -27,8 +27,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onetrip.accounts.policies import require_level
-from onetrip.accounts.selectors import person_for_user, representations_for_person
-from onetrip.catalogue.models import ApplicantKind, MaterialSource, MatterMaterial, MatterVersion
+from onetrip.accounts.selectors import (
+    legal_person_get,
+    person_for_user,
+    representations_for_person,
+)
+from onetrip.catalogue.models import (
+    ApplicantKind,
+    MaterialSource,
+    MatterMaterial,
+    MatterVersion,
+    Prefill,
+)
 from onetrip.catalogue.selectors import version_frozen
 from onetrip.core import audit
 from onetrip.core.errors import DomainError, NotFound, PermissionDenied
@@ -266,6 +276,35 @@ def _subject_for(*, applicant, version: MatterVersion, uscc: str = "") -> dict:
     }
 
 
+def _known_values(*, applicant, subject: dict) -> dict[str, str]:
+    """What the platform knows of the applicant and the subject, by `Prefill` source."""
+    person = person_for_user(user=applicant)
+    known = {
+        Prefill.APPLICANT_NAME: person.name if person else "",
+        Prefill.APPLICANT_ID_NUMBER: person.id_number if person else "",
+        Prefill.APPLICANT_PHONE: applicant.phone or "",
+    }
+    if subject["subject_type"] == SubjectType.LEGAL:
+        legal = legal_person_get(uscc=subject["subject_id"])
+        known[Prefill.ENTITY_NAME] = subject["subject_name"]
+        known[Prefill.ENTITY_USCC] = subject["subject_id"]
+        known[Prefill.ENTITY_REPRESENTATIVE] = legal.legal_representative_name if legal else ""
+    return known
+
+
+def form_prefill(schema: list[dict], *, applicant, subject: dict) -> dict:
+    """The form's first values (少填): each field whose `prefill` names something the platform
+    knows (the applicant's verified identity, the legal person they act for) starts filled
+    in; the applicant checks it and may change it. A value the field would refuse is left out."""
+    sources = {f["name"]: f["prefill"] for f in schema or [] if f.get("prefill")}
+    if not sources:
+        return {}
+    known = _known_values(applicant=applicant, subject=subject)
+    values = {name: known.get(source, "") for name, source in sources.items()}
+    cleaned, errors = form_clean([f for f in schema if f["name"] in sources], values, partial=True)
+    return {name: value for name, value in cleaned.items() if value and name not in errors}
+
+
 @transaction.atomic
 def case_create(
     *,
@@ -307,6 +346,7 @@ def case_create(
             )
         require_level(applicant, version.required_level)
     subject = _subject_for(applicant=applicant, version=version, uscc=uscc)
+    form_data = form_prefill(version.form_schema, applicant=applicant, subject=subject)
     department = version.matter.department
     region_code = department.region.code if department.region_id else settings.ONETRIP_REGION
     case = Application.objects.create(
@@ -319,6 +359,7 @@ def case_create(
         intake_window=window,
         trips=1 if channel == Channel.COUNTER else 0,
         bundle_ref=bundle_ref,
+        form_data=form_data,
         **subject,
     )
     _event(case, actor=actor, action="create", from_status="")

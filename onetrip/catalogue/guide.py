@@ -17,6 +17,7 @@ from .models import (
     MaterialForm,
     MaterialSource,
     MatterType,
+    Prefill,
     RequiredLevel,
 )
 
@@ -190,9 +191,20 @@ def clean_form_schema(raw, problems: Problems) -> list[dict]:
         if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
             problems.add("choices", _("Choices must be a list of words."), index=index, part="form")
             choices = []
+        prefill = str(item.get("prefill") or "").strip()
+        if prefill and prefill not in Prefill.values:
+            problems.add(
+                "prefill",
+                _("Unknown prefill source: use one of %(names)s.")
+                % {"names": "、".join(Prefill.values)},
+                index=index,
+                part="form",
+            )
         entry = {"name": name, "label": label, "type": kind, "required": bool(required)}
         if kind == FieldType.CHOICE:
             entry["choices"] = choices
+        if prefill:
+            entry["prefill"] = prefill
         fields.append(entry)
     return fields
 

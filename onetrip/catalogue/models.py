@@ -45,6 +45,19 @@ class MaterialForm(models.TextChoices):
     ELECTRONIC = "electronic", _("Electronic")  # 电子
 
 
+class Prefill(models.TextChoices):
+    """What the platform already knows and fills into a form field (少填: the applicant checks
+    it instead of typing it): the signed-in applicant's verified identity, or the legal person
+    they act for."""
+
+    APPLICANT_NAME = "applicant.name", _("Applicant's name")
+    APPLICANT_ID_NUMBER = "applicant.id_number", _("Applicant's citizen ID number")
+    APPLICANT_PHONE = "applicant.phone", _("Applicant's mobile phone")
+    ENTITY_NAME = "entity.name", _("Legal person's name")
+    ENTITY_USCC = "entity.uscc", _("Legal person's unified social credit code")
+    ENTITY_REPRESENTATIVE = "entity.legal_representative", _("Legal representative's name")
+
+
 class MaterialSource(models.TextChoices):
     NONE = "none", _("Supplied by the applicant")
     LICENCE = "licence", _("Pulled from an e-licence")

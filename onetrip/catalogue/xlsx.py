@@ -42,6 +42,14 @@ TYPE_LABELS = {
 APPLICANT_LABELS = {"person": "自然人", "legal": "法人", "both": "自然人和法人"}
 FORM_LABELS = {"original": "原件", "copy": "复印件", "electronic": "电子"}
 SOURCE_LABELS = {"none": "申请人提供", "licence": "电子证照", "registry": "共享数据"}
+PREFILL_LABELS = {
+    "applicant.name": "申请人姓名",
+    "applicant.id_number": "申请人身份证号码",
+    "applicant.phone": "申请人手机号码",
+    "entity.name": "单位名称",
+    "entity.uscc": "统一社会信用代码",
+    "entity.legal_representative": "法定代表人",
+}
 FIELD_TYPE_LABELS = {
     "text": "文本",
     "number": "数字",
@@ -100,6 +108,7 @@ FORM_COLUMNS = [
     ("type", "类型", FIELD_TYPE_LABELS),
     ("required", "必填", YES_NO),
     ("choices", "选项（用|分隔）", None),
+    ("prefill", "预填来源", PREFILL_LABELS),
 ]
 SHEETS = [
     (MATTER_SHEET, MATTER_COLUMNS),

@@ -290,3 +290,16 @@ def test_level_and_legal_person_are_checked_at_start(life_event, person_factory)
     with pytest.raises(DomainError) as refused:
         services.bundle_start(actor=person_factory(name="钱七", level="L2"), life_event=life_event)
     assert refused.value.code == "bundles.legal_person_needed"
+
+
+def test_the_merged_form_starts_with_what_the_platform_knows(life_event, citizen):
+    from onetrip.catalogue.models import MatterVersion
+
+    for version in MatterVersion.objects.filter(status="published"):
+        version.form_schema = [
+            {**field, "prefill": "applicant.phone"} if field["name"] == "phone" else field
+            for field in version.form_schema
+        ]
+        version.save(update_fields=["form_schema"])
+    bundle = services.bundle_start(actor=citizen, life_event=life_event)
+    assert bundle.form_data == {"phone": citizen.phone}

@@ -15,7 +15,7 @@ from onetrip.credit.services import credit_grade_set
 from onetrip.notify.models import Notification
 from onetrip.workdays.selectors import workday_add
 
-from .conftest import PDF, material_named, pdf, png
+from .conftest import GUIDE, PDF, material_named, pdf, png
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -397,3 +397,68 @@ def test_a_submission_returns_once_its_commit_is_on_disk(ready_draft, citizen):
     assert seen[-1] == audit.AWAIT_LOG_FLUSH_SQL
     assert any("set_config('synchronous_commit', 'off', true)" in sql for sql in seen)
     assert seen.count(audit.AWAIT_LOG_FLUSH_SQL) == 1
+
+
+def test_a_new_case_starts_with_what_the_platform_knows_filled_in(publish, citizen):
+    schema = [
+        {**field, "prefill": source}
+        for field, source in zip(
+            GUIDE["form_schema"][4:],
+            ("applicant.id_number", "applicant.phone"),
+            strict=True,
+        )
+    ]
+    schema.append(
+        {"name": "applicant_name", "label": "姓名", "type": "text", "prefill": "applicant.name"}
+    )
+    version = publish(form_schema=[*GUIDE["form_schema"][:4], *schema])
+    case = services.case_create(actor=citizen, version=version)
+    assert case.form_data == {
+        "owner_id": citizen.person.id_number,
+        "phone": "13800001111",
+        "applicant_name": "李四",
+    }
+    case.refresh_from_db()
+    assert case.form_data["applicant_name"] == "李四"  # saved, not only shown
+
+
+def test_prefill_for_a_legal_person_and_values_a_field_would_refuse_are_left_out(
+    publish, person_factory
+):
+    from onetrip.accounts.services import legal_person_register
+    from onetrip.accounts.validators import uscc_check_char
+
+    owner = person_factory(name="王五", level="L2", phone="13800002222")
+    uscc = "91330424MA2B0000C" + uscc_check_char("91330424MA2B0000C")
+    legal_person_register(
+        uscc=uscc,
+        name="海盐王五餐饮有限公司",
+        entity_type="有限责任公司",
+        representative=owner.person,
+    )
+    version = publish(
+        applicant_kind="legal",
+        form_schema=[
+            {"name": "entity_name", "label": "单位名称", "type": "text", "prefill": "entity.name"},
+            {"name": "uscc", "label": "统一社会信用代码", "type": "uscc", "prefill": "entity.uscc"},
+            {
+                "name": "legal_representative",
+                "label": "法定代表人",
+                "type": "text",
+                "prefill": "entity.legal_representative",
+            },
+            # An ID-number field fed a phone number: refused by its type, so left empty.
+            {
+                "name": "other_id",
+                "label": "证件号",
+                "type": "id_number",
+                "prefill": "applicant.phone",
+            },
+        ],
+    )
+    case = services.case_create(actor=owner, version=version, uscc=uscc)
+    assert case.form_data == {
+        "entity_name": "海盐王五餐饮有限公司",
+        "uscc": uscc,
+        "legal_representative": "王五",
+    }

@@ -121,6 +121,14 @@ def test_template_fill_import_export_round_trip(client, editor, supervisor):
             },
             {
                 "code": "HY-X-001",
+                "name": "phone",
+                "label": "联系电话",
+                "type": "手机号",
+                "required": "是",
+                "prefill": "申请人手机号码",
+            },
+            {
+                "code": "HY-X-001",
                 "name": "main_business",
                 "label": "主体业态",
                 "type": "选项",
@@ -137,7 +145,8 @@ def test_template_fill_import_export_round_trip(client, editor, supervisor):
     assert version.status == VersionStatus.DRAFT  # a supervisor publishes
     assert (version.matter_type, version.applicant_kind) == ("licensing", "both")
     assert [s["key"] for s in version.steps] == ["accept", "inspection", "decision"]
-    assert version.form_schema[1]["choices"] == ["食品销售经营者", "餐饮服务经营者"]
+    assert version.form_schema[1]["prefill"] == "applicant.phone"
+    assert version.form_schema[2]["choices"] == ["食品销售经营者", "餐饮服务经营者"]
     materials = list(version.materials.all())
     assert [(m.name, m.form, m.source, m.is_tolerable) for m in materials] == [
         ("营业执照", "original", "licence", False),

@@ -148,3 +148,21 @@ def test_publishing_refuses_a_dataset_that_was_switched_off(
     with pytest.raises(DomainError) as caught:
         services.matter_version_publish(actor=supervisor, version=draft)
     assert caught.value.code == "catalogue.unknown_source"
+
+
+def test_a_form_field_may_name_what_the_platform_fills_in(editor, guide):
+    guide["form_schema"][0]["prefill"] = "entity.name"
+    guide["form_schema"][1]["prefill"] = "applicant.age"
+    with pytest.raises(DomainError) as caught:
+        services.matter_draft_create(
+            actor=editor, code="HY-GT-006", department=editor.staff.department, guide=guide
+        )
+    [problem] = caught.value.detail["problems"]
+    assert (problem["part"], problem["index"], problem["field"]) == ("form", 1, "prefill")
+    assert "applicant.name" in problem["message"]
+    del guide["form_schema"][1]["prefill"]
+    draft = services.matter_draft_create(
+        actor=editor, code="HY-GT-006", department=editor.staff.department, guide=guide
+    )
+    assert draft.form_schema[0]["prefill"] == "entity.name"
+    assert "prefill" not in draft.form_schema[1]  # only where one is named

@@ -22,7 +22,16 @@ GUIDE = {
     "counter": True,
     "required_level": "L2",
     "steps": [{"key": "accept", "name": "受理"}, {"key": "decision", "name": "决定"}],
-    "form_schema": [{"name": "reason", "label": "用途", "type": "text", "required": True}],
+    "form_schema": [
+        {"name": "reason", "label": "用途", "type": "text", "required": True},
+        {
+            "name": "applicant_name",
+            "label": "申请人姓名",
+            "type": "text",
+            "required": False,
+            "prefill": "applicant.name",
+        },
+    ],
     "materials": [
         {
             "name": "居民身份证",
@@ -191,6 +200,9 @@ def test_phone_citizen_applies_with_only_the_id_card(phone_page, live_server, ma
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"**{start}")
     page.get_by_test_id("start").click()
+    # The name is filled in from the verified identity; the applicant only checks it.
+    assert page.get_by_label("申请人姓名").input_value() == "张三丰"
+    assert page.get_by_test_id("prefilled").is_visible()
     page.get_by_label("用途").fill("子女入学")
     page.get_by_test_id("save-form").click()
     assert page.locator('input[type="file"]').count() == 0
