@@ -16,6 +16,8 @@ from onetrip.catalogue.models import MaterialSource
 from onetrip.catalogue.selectors import matter_get_public
 from onetrip.core.errors import DomainError, NotFound
 from onetrip.credit.selectors import credit_grade_get
+from onetrip.datasets.masking import mask
+from onetrip.datasets.models import MaskingRule
 from onetrip.exchange import selectors as exchange_selectors
 from onetrip.exchange.models import PullStatus
 from onetrip.notify import selectors as notify_selectors
@@ -96,6 +98,17 @@ def _material_rows(case, *, clear: bool):
     return rows
 
 
+# Form fields that hold personal identifiers, and how staff who only watch a case see them.
+FORM_MASKS = {"id_number": MaskingRule.ID_NUMBER, "phone": MaskingRule.PHONE}
+
+
+def _form_masked(schema, case) -> dict:
+    """The form's values with citizen ID numbers and phone numbers masked, for staff who may see
+    the case but do not work on it (supervisors), as its pulled data is."""
+    rules = {f["name"]: FORM_MASKS[f["type"]] for f in schema or [] if f.get("type") in FORM_MASKS}
+    return {k: mask(v, rules[k]) if k in rules else v for k, v in case.form_data.items()}
+
+
 def case_context(request, case, **extra) -> dict:
     correction = getattr(case, "correction", None)  # the reverse one-to-one may not exist
     clear = case.applicant_id == request.user.pk or policies.handles(request.user, case)
@@ -106,7 +119,11 @@ def case_context(request, case, **extra) -> dict:
         "case": case,
         "version": case.matter_version,
         "colour": selectors.case_colour(case),
-        "fields": form_fields(case.matter_version.form_schema, case.form_data, {}),
+        "fields": form_fields(
+            case.matter_version.form_schema,
+            case.form_data if clear else _form_masked(case.matter_version.form_schema, case),
+            {},
+        ),
         "material_rows": rows,
         "has_pulled": bool(plan),
         "id_only_plan": exchange_selectors.id_only_plan(plan) if plan else [],

@@ -31,6 +31,13 @@ GUIDE = {
             "required": False,
             "prefill": "applicant.name",
         },
+        {
+            "name": "id_number",
+            "label": "身份证号码",
+            "type": "id_number",
+            "required": False,
+            "prefill": "applicant.id_number",
+        },
     ],
     "materials": [
         {
@@ -88,9 +95,10 @@ def _apply(client, matter, citizen, *, consent: bool) -> str:
 
     case = Application.objects.get(applicant=citizen)
     number = case.number
-    assert (
-        client.post(reverse("cases:form", args=[number]), {"reason": "子女入学"}).status_code == 302
-    )
+    # As a browser sends it: the prefilled values with what the applicant typed.
+    form = {"reason": "子女入学", "applicant_name": citizen.person.name}
+    form["id_number"] = citizen.person.id_number
+    assert client.post(reverse("cases:form", args=[number]), form).status_code == 302
     page = client.get(reverse("cases:detail", args=[number])).content.decode()
     assert 'name="consent"' in page and 'type="file"' not in page  # nothing to upload
     # Before consenting, the applicant reads what is fetched, from where, by the fields' labels.
@@ -202,7 +210,7 @@ def test_phone_citizen_applies_with_only_the_id_card(phone_page, live_server, ma
     page.get_by_test_id("start").click()
     # The name is filled in from the verified identity; the applicant only checks it.
     assert page.get_by_label("申请人姓名").input_value() == "张三丰"
-    assert page.get_by_test_id("prefilled").is_visible()
+    assert page.get_by_test_id("prefilled").first.is_visible()
     page.get_by_label("用途").fill("子女入学")
     page.get_by_test_id("save-form").click()
     assert page.locator('input[type="file"]').count() == 0
@@ -249,6 +257,8 @@ def test_pulled_data_is_shown_in_clear_to_the_applicant_and_handlers_and_masked_
     page = client.get(reverse("casework:detail", args=[number])).content.decode()
     handled = _materials_section(page)
     assert "张三丰" in handled and "浙江省嘉兴市海盐县武原街道1号" in handled
+    form = page[page.index('id="form-title"') : page.index('id="materials-title"')]
+    assert citizen.person.id_number in form  # prefilled, and shown in clear to who handles it
 
     supervisor = staff_factory(department="县政务数据办", roles=("supervisor",)).user
     client.force_login(supervisor)
@@ -256,6 +266,8 @@ def test_pulled_data_is_shown_in_clear_to_the_applicant_and_handlers_and_masked_
     watched = _materials_section(page)
     assert "张**" in watched and "张三丰" not in watched
     assert citizen.person.id_number not in watched and "武原街道1号" not in watched
+    # Nor anywhere else on the page (the form may hold the ID number too).
+    assert citizen.person.id_number not in page
 
 
 @pytest.mark.django_db(transaction=True)
