@@ -126,6 +126,7 @@ def case_context(request, case, **extra) -> dict:
         ),
         "material_rows": rows,
         "has_pulled": bool(plan),
+        "has_upload_rows": any(not row["pulled"] for row in rows),
         "id_only_plan": exchange_selectors.id_only_plan(plan) if plan else [],
         "events": case.events.select_related("actor").all(),
         "correction": correction,

@@ -101,6 +101,7 @@ def _apply(client, matter, citizen, *, consent: bool) -> str:
     assert client.post(reverse("cases:form", args=[number]), form).status_code == 302
     page = client.get(reverse("cases:detail", args=[number])).content.decode()
     assert 'name="consent"' in page and 'type="file"' not in page  # nothing to upload
+    assert 'id="upload-hint"' not in page  # so no word on file types either
     # Before consenting, the applicant reads what is fetched, from where, by the fields' labels.
     plan = page[page.index('data-testid="id-only-plan"') :]
     assert (
