@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from onetrip.exchange import selectors as exchange_selectors
 from onetrip.identity.api_auth import bearer_or_session
 
-from . import selectors, services
+from . import policies, selectors, services
 from .models import Application, CaseStatus
 
 router = Router(tags=["applications"], auth=bearer_or_session)
@@ -104,6 +104,37 @@ def application_id_only_plan(request, number: str):
     to the applicant before asking for consent (`submit?consent=true`)."""
     case = _case(request, number)
     return exchange_selectors.id_only_plan(list(case.matter_version.materials.all()))
+
+
+class MaterialStateOut(Schema):
+    name: str
+    required: bool
+    source: str
+    state: str
+    files: int
+    data: dict[str, str | None]
+
+
+@router.get("applications/{number}/materials", response=list[MaterialStateOut])
+def application_materials(request, number: str):
+    """Each material of the application and where it stands: `state` is uploaded, pulled,
+    to_pull, not_found, not_pulled (no consent), missing or optional; `data` is what was
+    pulled, by the fields' labels (clear text for the applicant and the staff who work on the
+    case, masked for other staff)."""
+    case = _case(request, number)
+    clear = case.applicant_id == request.user.pk or policies.handles(request.user, case)
+    is_draft = case.status == CaseStatus.DRAFT
+    return [
+        {
+            "name": row["material"].name,
+            "required": row["material"].is_required,
+            "source": row["material"].source,
+            "state": selectors.material_state(row, is_draft=is_draft),
+            "files": len(row["files"]),
+            "data": {label: None if v is None else str(v) for label, v in row["pulled_items"]},
+        }
+        for row in selectors.material_rows(case, clear=clear)
+    ]
 
 
 @router.post("applications/{number}/submit", response=ApplicationOut)

@@ -21,8 +21,11 @@ from django.utils.translation import gettext as _
 
 from onetrip.accounts.policies import has_permission
 from onetrip.accounts.selectors import department_ids_visible_to, staff_for_user
+from onetrip.catalogue.models import MaterialSource
 from onetrip.core import audit
 from onetrip.core.errors import DomainError, PermissionDenied
+from onetrip.exchange.models import PullStatus
+from onetrip.exchange.selectors import pulled_for_case
 from onetrip.workdays.selectors import workday_add
 
 from . import policies
@@ -258,6 +261,51 @@ def materials_of(case: Application):
     return case.materials.select_related("matter_material", "uploaded_by").order_by(
         "uploaded_at", "id"
     )
+
+
+def material_rows(case: Application, *, clear: bool) -> list[dict]:
+    """The guide's materials with this case's uploads and, for materials from shared data or an
+    e-licence, what was pulled. `pulled` (nothing to upload) holds in a draft while the pull is
+    still to come, and afterwards only if the pull found the data. `pulled_items` are (label,
+    value) pairs, in clear text when `clear` (the applicant, staff who work on the case), else
+    masked by each field's rule. The caller has got the case through case_get (audited)."""
+    uploads = list(materials_of(case))
+    missing = {
+        m.matter_material_id: m for m in case.missing_materials.select_related("matter_material")
+    }
+    is_draft = case.status == CaseStatus.DRAFT
+    pulls = {} if is_draft else pulled_for_case(case_number=case.number)
+    rows = []
+    for material in case.matter_version.materials.all():
+        sourced = material.source != MaterialSource.NONE
+        pull = pulls.get(material.pk)
+        found = pull is not None and pull.status == PullStatus.PULLED
+        rows.append(
+            {
+                "material": material,
+                "sourced": sourced,
+                "pull": pull,
+                "pulled": sourced and (is_draft or found),
+                "pulled_items": (pull.items if clear else pull.masked_items) if found else [],
+                "files": [u for u in uploads if u.matter_material_id == material.pk],
+                "missing": missing.get(material.pk),
+            }
+        )
+    return rows
+
+
+def material_state(row: dict, *, is_draft: bool) -> str:
+    """One word for a material row, for integrators: uploaded, pulled, to_pull (a draft's
+    shared-data material), not_found, not_pulled (no consent), missing or optional."""
+    if row["files"]:
+        return "uploaded"
+    if row["sourced"]:
+        if row["pull"] is not None and row["pulled"]:
+            return "pulled"
+        if is_draft:
+            return "to_pull"
+        return "not_found" if row["pull"] is not None else "not_pulled"
+    return "missing" if row["material"].is_required else "optional"
 
 
 def material_get(*, case: Application, public_id):

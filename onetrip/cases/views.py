@@ -12,14 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from onetrip.accounts import policies as account_policies
 from onetrip.accounts import selectors as account_selectors
-from onetrip.catalogue.models import MaterialSource
 from onetrip.catalogue.selectors import matter_get_public
 from onetrip.core.errors import DomainError, NotFound
 from onetrip.credit.selectors import credit_grade_get
 from onetrip.datasets.masking import mask
 from onetrip.datasets.models import MaskingRule
 from onetrip.exchange import selectors as exchange_selectors
-from onetrip.exchange.models import PullStatus
 from onetrip.notify import selectors as notify_selectors
 from onetrip.notify import services as notify_services
 
@@ -68,36 +66,6 @@ def _get_case(request, number: str, purpose: str):
         raise Http404(error.message) from error
 
 
-def _material_rows(case, *, clear: bool):
-    """The guide's materials with this case's uploads and, for materials from shared data or an
-    e-licence, what was pulled: `pulled` (nothing to upload) holds in a draft while the pull is
-    still to come, and afterwards only if the pull found the data. Pulled values are shown in
-    clear text to the applicant and the staff who handle the case, masked to others."""
-    uploads = list(selectors.materials_of(case))
-    missing = {
-        m.matter_material_id: m for m in case.missing_materials.select_related("matter_material")
-    }
-    is_draft = case.status == CaseStatus.DRAFT
-    pulls = {} if is_draft else exchange_selectors.pulled_for_case(case_number=case.number)
-    rows = []
-    for material in case.matter_version.materials.all():
-        sourced = material.source != MaterialSource.NONE
-        pull = pulls.get(material.pk)
-        found = pull is not None and pull.status == PullStatus.PULLED
-        rows.append(
-            {
-                "material": material,
-                "sourced": sourced,
-                "pull": pull,
-                "pulled": sourced and (is_draft or found),
-                "pulled_items": (pull.items if clear else pull.masked_items) if found else [],
-                "files": [u for u in uploads if u.matter_material_id == material.pk],
-                "missing": missing.get(material.pk),
-            }
-        )
-    return rows
-
-
 # Form fields that hold personal identifiers, and how staff who only watch a case see them.
 FORM_MASKS = {"id_number": MaskingRule.ID_NUMBER, "phone": MaskingRule.PHONE}
 
@@ -112,7 +80,7 @@ def _form_masked(schema, case) -> dict:
 def case_context(request, case, **extra) -> dict:
     correction = getattr(case, "correction", None)  # the reverse one-to-one may not exist
     clear = case.applicant_id == request.user.pk or policies.handles(request.user, case)
-    rows = _material_rows(case, clear=clear)
+    rows = selectors.material_rows(case, clear=clear)
     is_draft = case.status == CaseStatus.DRAFT
     plan = [r["material"] for r in rows if r["sourced"]] if is_draft else []
     return {

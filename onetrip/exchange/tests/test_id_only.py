@@ -266,6 +266,8 @@ def test_pulled_data_is_shown_in_clear_to_the_applicant_and_handlers_and_masked_
     page = client.get(reverse("casework:detail", args=[number])).content.decode()
     watched = _materials_section(page)
     assert "张**" in watched and "张三丰" not in watched
+    api = client.get(f"/api/v1/applications/{number}/materials").json()
+    assert api[0]["data"]["姓名"] == "张**" and api[1]["data"]["住址"].endswith("****")
     assert citizen.person.id_number not in watched and "武原街道1号" not in watched
     # Nor anywhere else on the page (the form may hold the ID number too).
     assert citizen.person.id_number not in page
@@ -285,10 +287,14 @@ def test_what_was_not_pulled_is_marked_and_can_be_asked_for(
     client.force_login(stranger)
     page = client.get(reverse("cases:detail", args=[found_nothing])).content.decode()
     assert _materials_section(page).count("共享数据中未找到") == 2
+    states = client.get(f"/api/v1/applications/{found_nothing}/materials").json()
+    assert [m["state"] for m in states] == ["not_found", "not_found"]
     clerk = staff_factory(department="县市场监管局", roles=("window_clerk",)).user
     client.force_login(clerk)
     page = client.get(reverse("casework:detail", args=[no_consent])).content.decode()
     assert _materials_section(page).count("未经同意") == 2
+    states = client.get(f"/api/v1/applications/{no_consent}/materials").json()
+    assert [(m["state"], m["data"]) for m in states] == [("not_pulled", {})] * 2
     # The clerk can ask for them in the one correction.
     assert page.count('name="materials"') == 2
 
@@ -309,9 +315,25 @@ def test_an_app_shows_the_plan_and_submits_with_consent_through_the_api(client, 
         "owner": "县市场监管局",
         "items": ["公民身份号码", "姓名", "性别", "出生日期"],
     }
+    before = client.get(f"/api/v1/applications/{number}/materials").json()
+    assert [m["state"] for m in before] == ["to_pull", "to_pull"]
     submitted = client.post(f"/api/v1/applications/{number}/submit?consent=true")
     assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
     assert PulledMaterial.objects.filter(case_number=number, status="pulled").count() == 2
+    after = client.get(f"/api/v1/applications/{number}/materials").json()
+    assert after[0] == {
+        "name": "居民身份证",
+        "required": True,
+        "source": "registry",
+        "state": "pulled",
+        "files": 0,
+        "data": {
+            "公民身份号码": citizen.person.id_number,
+            "姓名": "张三丰",
+            "性别": "male",
+            "出生日期": "1990-01-01",
+        },
+    }
     # Signed out: 401.
     client.logout()
     assert client.get(f"/api/v1/applications/{number}/id-only").status_code == 401
