@@ -2,7 +2,6 @@
 figures, the right-to-know page (audited) and the ID-only savings for statistics."""
 
 import datetime
-import re
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
@@ -244,9 +243,6 @@ def _how(action: str) -> str:
     return _("Case handling")
 
 
-REGISTRY_REF = re.compile(r"^(?P<dataset>[A-Z][A-Z0-9-]{1,30})\.(?P<field>[a-z][a-z0-9_]{0,49})$")
-
-
 def id_only_plan(materials) -> list[dict]:
     """What ID-only handling fetches for these materials, told to the applicant before consent
     (PIPL art. 17): per material, where from (the dataset and its owner, or the e-licence
@@ -272,23 +268,26 @@ def id_only_plan(materials) -> list[dict]:
     return plan
 
 
+def _dataset_code(row: PulledMaterial) -> str:
+    return row.source_ref.partition(".")[0] if row.source == "registry" else ""
+
+
 def pulled_for_case(*, case_number: str) -> dict:
     """{catalogue material id: what was pulled for it}, for one case's materials section, each
     with its data as (label, value) pairs in `items`, and masked by each field's rule in
     `masked_items` (the case's own access checks and audit come first)."""
     rows = list(PulledMaterial.objects.filter(case_number=case_number).order_by("id"))
-    codes = [m["dataset"] for m in (REGISTRY_REF.match(r.source_ref) for r in rows) if m]
+    codes = {_dataset_code(row) for row in rows} - {""}
     datasets = datasets_by_code(codes) if codes else {}
     for row in rows:
-        match = REGISTRY_REF.match(row.source_ref)
-        dataset = datasets.get(match["dataset"]) if match else None
-        fields = list(dataset.fields.all()) if dataset else []
-        labels = {f.name: f.label or f.name for f in fields}
         if row.licence_number:
             row.items = row.masked_items = [(_("licence number"), row.licence_number)]
             continue
-        codes = value_labels(dataset) if dataset else {}
-        shown = {k: codes.get(k, {}).get(str(v), v) for k, v in (row.snapshot or {}).items()}
+        dataset = datasets.get(_dataset_code(row))
+        fields = list(dataset.fields.all()) if dataset else []
+        labels = {f.name: f.label or f.name for f in fields}
+        coded = value_labels(dataset) if dataset else {}
+        shown = {k: coded.get(k, {}).get(str(v), v) for k, v in (row.snapshot or {}).items()}
         masked = mask_record(shown, {f.name: f.masking_rule for f in fields})
         row.items = [(labels.get(k, k), v) for k, v in shown.items()]
         row.masked_items = [(labels.get(k, k), v) for k, v in masked.items()]

@@ -25,6 +25,7 @@ from onetrip.core.processcache import ProcessCache
 from onetrip.datasets import records
 from onetrip.datasets.masking import mask_record
 from onetrip.datasets.models import Dataset, DatasetField, DataSource, SharingClass
+from onetrip.datasets.selectors import datasets_by_code
 from onetrip.identity import services as identity_services
 
 from . import grantcache
@@ -38,7 +39,6 @@ from .models import (
     PulledMaterial,
     PullStatus,
 )
-from .selectors import REGISTRY_REF
 
 ID_ONLY_PURPOSE = "一证通办"
 MAX_DAYS = 3650
@@ -734,6 +734,7 @@ def pull_for_applicant(
         },
     )
     client = platform_client(department=department)
+    datasets = datasets_by_code(m.dataset_code for m in materials if m.dataset_code)
     pulled = []
     for material in materials:
         row = PulledMaterial(
@@ -767,13 +768,9 @@ def pull_for_applicant(
                 row.snapshot = {"licence": licence.number, "type": licence.licence_type.name}
             detail["licence"] = row.licence_number
         else:
-            match = REGISTRY_REF.match(material.source_ref or "")
-            dataset = (
-                Dataset.objects.filter(code=match["dataset"], is_active=True).first()
-                if match
-                else None
-            )
-            raw = record_lookup(dataset, subject_id) if dataset is not None else None
+            dataset = datasets.get(material.dataset_code)
+            found = dataset is not None and dataset.is_active
+            raw = record_lookup(dataset, subject_id) if found else None
             if raw is not None:
                 kept = minimal_record(raw, material.dataset_fields)
                 row.status, row.snapshot = PullStatus.PULLED, kept
