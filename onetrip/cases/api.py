@@ -122,7 +122,7 @@ def application_materials(request, number: str):
     pulled, by the fields' labels (clear text for the applicant and the staff who work on the
     case, masked for other staff)."""
     case = _case(request, number)
-    clear = case.applicant_id == request.user.pk or policies.handles(request.user, case)
+    clear = policies.sees_in_clear(request.user, case)
     is_draft = case.status == CaseStatus.DRAFT
     return [
         {

@@ -33,10 +33,12 @@ def staff_may_see(user, case) -> bool:
     return visible is None or case.department_id in visible
 
 
-def handles(user, case) -> bool:
-    """Staff who may see the case and work on it (intake, review, decision; at a general window
-    too): they see the data pulled for it in clear text. Staff who only watch it (supervisors)
-    see it masked."""
+def sees_in_clear(user, case) -> bool:
+    """Who sees the case's personal data (pulled data, ID and phone numbers) in clear text: the
+    applicant, and staff who may see the case and work on it (intake, review, decision; at a
+    general window too). Staff who only watch it (supervisors) see it masked."""
+    if getattr(user, "is_authenticated", False) and case.applicant_id == user.pk:
+        return True
     work = ("cases.intake", "cases.review", "cases.decide")
     return staff_may_see(user, case) and any(has_permission(user, p) for p in work)
 

@@ -79,7 +79,7 @@ def _form_masked(schema, case) -> dict:
 
 def case_context(request, case, **extra) -> dict:
     correction = getattr(case, "correction", None)  # the reverse one-to-one may not exist
-    clear = case.applicant_id == request.user.pk or policies.handles(request.user, case)
+    clear = policies.sees_in_clear(request.user, case)
     rows = selectors.material_rows(case, clear=clear)
     is_draft = case.status == CaseStatus.DRAFT
     plan = [r["material"] for r in rows if r["sourced"]] if is_draft else []
