@@ -253,3 +253,13 @@ def wait_for_sms(outbox, phone: str, *, seconds: float = 10.0) -> str:
                     return match.group(0)
         time.sleep(0.1)
     raise AssertionError(f"no code was sent to {phone} within {seconds} s")
+
+
+def pdf_text(content: bytes) -> str:
+    """The text a reader of a PDF sees, without the line breaks of its layout."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(content))
+    return "".join(page.extract_text() for page in reader.pages).replace("\n", "")

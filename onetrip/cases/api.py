@@ -3,12 +3,13 @@ and move it along. Handlers only parse, select and call the services."""
 
 import datetime
 
+from django.http import HttpResponse
 from ninja import Router, Schema
 
 from onetrip.exchange import selectors as exchange_selectors
 from onetrip.identity.api_auth import bearer_or_session
 
-from . import policies, selectors, services
+from . import notices, policies, selectors, services
 from .models import Application, CaseStatus
 
 router = Router(tags=["applications"], auth=bearer_or_session)
@@ -135,6 +136,50 @@ def application_materials(request, number: str):
         }
         for row in selectors.material_rows(case, clear=clear)
     ]
+
+
+class NoticeOut(Schema):
+    kind: str
+    title: str
+    number: str
+    issued_at: datetime.datetime
+    sealed: bool
+    alg: str | None
+    key_id: str | None
+    pdf: str
+    check_url: str
+
+
+@router.get("applications/{number}/notices", response=list[NoticeOut])
+def application_notices(request, number: str):
+    """The application's written notices (acceptance, non-acceptance, correction, denial),
+    each with its PDF (`pdf`, this API) and the public page that checks it (`check_url`)."""
+    case = _case(request, number)
+    return [
+        {
+            "kind": n.kind,
+            "title": notices.notice_title(n),
+            "number": n.number,
+            "issued_at": n.issued_at,
+            "sealed": bool(n.signature),
+            "alg": n.alg or None,
+            "key_id": n.key_id or None,
+            "pdf": f"/api/v1/applications/{case.number}/notices/{n.kind}/pdf",
+            "check_url": notices.check_url(n),
+        }
+        for n in selectors.notices_of(case)
+    ]
+
+
+@router.get("applications/{number}/notices/{kind}/pdf")
+def application_notice_pdf(request, number: str, kind: str):
+    """One written notice as PDF (404 `cases.notice_not_found` when the case has none of that
+    kind)."""
+    notice = selectors.notice_get(case=_case(request, number), kind=kind)
+    response = HttpResponse(notices.notice_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{notice.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @router.post("applications/{number}/submit", response=ApplicationOut)

@@ -14,6 +14,7 @@ in correction or suspension (CasePause). The e-supervision colour is never store
 compare `deadline_on` with today (see selectors.supervision_colour).
 """
 
+import json
 import uuid
 
 from django.conf import settings
@@ -396,3 +397,88 @@ class MissingMaterial(models.Model):
 
     def __str__(self):
         return f"{self.matter_material_id} by {self.due_on}"
+
+
+class NoticeKind(models.TextChoices):
+    """The written notices the law asks for at intake and decision (办件文书): the applicant gets
+    each once, with the department's seal and the date (行政许可法 art. 32, 38)."""
+
+    ACCEPTANCE = "acceptance", _("Notice of acceptance")  # 受理通知书
+    NON_ACCEPTANCE = "non_acceptance", _("Notice of non-acceptance")  # 不予受理通知书
+    CORRECTION = "correction", _("Notice of materials to correct")  # 补正材料通知书（一次性告知）
+    DENIAL = "denial", _("Decision not to approve")  # 不予许可（办理）决定书
+
+
+# The suffix that makes a notice's number from its case's number (one notice per kind and case).
+NOTICE_SUFFIXES = {
+    NoticeKind.ACCEPTANCE: "SL",
+    NoticeKind.NON_ACCEPTANCE: "BSL",
+    NoticeKind.CORRECTION: "BZ",
+    NoticeKind.DENIAL: "BY",
+}
+
+
+class CaseNotice(models.Model):
+    """A notice as it was issued: `content` holds the facts it states, frozen at issue, so that
+    printing it again gives the same document after the guide or the case has moved on.
+    `signature` is the department's e-seal over `signed_bytes()` (blank when the department has
+    no signing key); anyone can check a notice at its public page, reached by its QR code."""
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    # No index of its own: the unique (application, kind) constraint starts with it.
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+        db_index=False,
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
+    number = models.CharField(_("notice number"), max_length=40, unique=True)
+    department = models.ForeignKey(
+        "departments.Department",
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by (staff)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    content = models.JSONField(_("content"))
+    signature = models.TextField(_("signature (base64)"), blank=True)
+    key_id = models.CharField(_("key id"), max_length=64, blank=True)
+    alg = models.CharField(_("algorithm"), max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("case notice")
+        verbose_name_plural = _("case notices")
+        ordering = ["issued_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "kind"], name="case_notice_once_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def signed_bytes(self) -> bytes:
+        """What the seal signs: number, kind, department, time and content, as canonical JSON."""
+        return json.dumps(
+            {
+                "number": self.number,
+                "kind": self.kind,
+                "department": self.department.code,
+                "issued_at": self.issued_at.isoformat(),
+                "content": self.content,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        ).encode()

@@ -23,13 +23,13 @@ from onetrip.accounts.policies import has_permission
 from onetrip.accounts.selectors import department_ids_visible_to, staff_for_user
 from onetrip.catalogue.models import MaterialSource
 from onetrip.core import audit
-from onetrip.core.errors import DomainError, PermissionDenied
+from onetrip.core.errors import DomainError, NotFound, PermissionDenied
 from onetrip.exchange.models import PullStatus
 from onetrip.exchange.selectors import pulled_for_case
 from onetrip.workdays.selectors import workday_add
 
 from . import policies
-from .models import RUNNING_STATUSES, Application, CaseStatus, Colour
+from .models import RUNNING_STATUSES, Application, CaseNotice, CaseStatus, Colour
 
 RELATED = ("matter_version", "matter_version__matter", "department", "applicant")
 
@@ -315,3 +315,21 @@ def material_get(*, case: Application, public_id):
     if material is None:
         raise policies.not_found(case.number)
     return material
+
+
+def notices_of(case: Application) -> list:
+    """The case's written notices, oldest first (the caller got the case through case_get)."""
+    return list(case.notices.select_related("department"))
+
+
+def notice_get(*, case: Application, kind: str) -> CaseNotice:
+    notice = case.notices.select_related("department").filter(kind=kind).first()
+    if notice is None:
+        raise NotFound("cases.notice_not_found", _("This application has no such notice."))
+    return notice
+
+
+def notice_for_check(public_id) -> CaseNotice | None:
+    """A notice by the identifier in its QR code, for the public check page (which shows no
+    personal data in clear, so the read is not audited)."""
+    return CaseNotice.objects.select_related("department").filter(public_id=public_id).first()

@@ -64,9 +64,11 @@ from .models import (
     Channel,
     DeliveryMethod,
     MissingMaterial,
+    NoticeKind,
     PauseKind,
     SubjectType,
 )
+from .notices import notice_issue
 from .schema import form_clean
 
 logger = logging.getLogger(__name__)
@@ -809,6 +811,16 @@ def case_accept(*, actor, case: Application, note: str = "", request=None) -> Ap
             "date": due.isoformat(),
             "names": "、".join(m.name for m in missing),
         }
+    notice_issue(
+        case,
+        kind=NoticeKind.ACCEPTANCE,
+        actor=actor,
+        accepted_on=today.isoformat(),
+        promised_days=case.matter_version.promised_days,
+        deadline_on=case.deadline_on.isoformat(),
+        deadline_provisional=case.deadline_provisional,
+        tolerated=[{"name": m.name, "due_on": due.isoformat()} for m in missing],
+    )
     _notify(case, _("Your application was accepted"), body)
     return case
 
@@ -831,6 +843,7 @@ def case_not_accept(*, actor, case: Application, reason: str, request=None) -> A
     case.save(update_fields=["status", "not_accepted_reason", "finished_at", "finished_on"])
     _event(case, actor=actor, action="not_accept", from_status=CaseStatus.SUBMITTED, note=reason)
     _audit(case, actor=actor, action="not_accept", request=request, reason=reason)
+    notice_issue(case, kind=NoticeKind.NON_ACCEPTANCE, actor=actor, reason=reason)
     _notify(case, _("Your application was not accepted"), reason)
     _bundle_decided(actor=actor, case=case)
     return case
@@ -868,6 +881,13 @@ def case_correction_request(
     names = "、".join(m.name for m in materials)
     _event(case, actor=actor, action="correction_request", from_status=from_status, note=note)
     _audit(case, actor=actor, action="correction_request", request=request, materials=names)
+    notice_issue(
+        case,
+        kind=NoticeKind.CORRECTION,
+        actor=actor,
+        note=note,
+        materials=[m.name for m in materials],
+    )
     body = note + (" " + _("Materials: %(names)s.") % {"names": names} if names else "")
     _notify(case, _("Your application needs a correction"), body)
     return correction
@@ -1063,6 +1083,13 @@ def case_deny(*, actor, case: Application, reason: str, request=None) -> Applica
     case.save(update_fields=["status", "decision_note", "finished_at", "finished_on"])
     _event(case, actor=actor, action="deny", from_status=from_status, note=reason)
     _audit(case, actor=actor, action="deny", request=request, reason=reason)
+    notice_issue(
+        case,
+        kind=NoticeKind.DENIAL,
+        actor=actor,
+        reason=reason,
+        accepted_on=case.accepted_on.isoformat(),
+    )
     _notify(case, _("Your application was denied"), reason)
     _bundle_decided(actor=actor, case=case)
     return case

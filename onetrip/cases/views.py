@@ -4,7 +4,7 @@ a refused action re-renders the page with the reason and a 4xx status, keeping w
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +21,7 @@ from onetrip.exchange import selectors as exchange_selectors
 from onetrip.notify import selectors as notify_selectors
 from onetrip.notify import services as notify_services
 
-from . import policies, selectors, services
+from . import notices, policies, selectors, services
 from .models import (
     WITHDRAWAL_REASON_MAX_LENGTH,
     CaseStatus,
@@ -97,6 +97,9 @@ def case_context(request, case, **extra) -> dict:
         "has_upload_rows": any(not row["pulled"] for row in rows),
         "id_only_plan": exchange_selectors.id_only_plan(plan) if plan else [],
         "events": case.events.select_related("actor").all(),
+        "notices": [
+            {"notice": n, "title": notices.notice_title(n)} for n in selectors.notices_of(case)
+        ],
         "correction": correction,
         "upload_limit_mb": services.upload_max_bytes() // (1024 * 1024),
         "may_withdraw": services.case_is_withdrawable(case),
@@ -309,6 +312,38 @@ def material_file(request, number: str, public_id):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def notice_download(request, number: str, kind: str):
+    """A written notice as PDF, to the applicant and the staff who may see the case."""
+    case = _get_case(request, number, "notice download")
+    try:
+        notice = selectors.notice_get(case=case, kind=kind)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    response = HttpResponse(notices.notice_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{notice.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def notice_check(request, public_id):
+    """The public page a notice's QR code opens: is this notice on record, and is its seal
+    intact? It names the addressee masked and states nothing else personal."""
+    notice = selectors.notice_for_check(public_id)
+    if notice is None:
+        raise Http404(_("No such notice."))
+    return render(
+        request,
+        "cases/notice_check.html",
+        {
+            "notice": notice,
+            "title": notices.notice_title(notice),
+            "addressee": notices.addressee_masked(notice),
+            "sealed_ok": notices.notice_sealed_ok(notice),
+        },
+    )
 
 
 # --- workbench -----------------------------------------------------------------------------

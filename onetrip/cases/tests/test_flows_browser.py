@@ -4,7 +4,8 @@
     reviewer approves → the e-licence is in the citizen's 卡包 → its QR page says valid → the
     citizen rates the service;
 (b) a counter application (the clerk finds the citizen by ID number) returned for correction,
-    answered at the counter, and finished.
+    answered at the counter, and finished; the written notices of correction and acceptance
+    print at the desk, and the acceptance notice's check page says it is genuine.
 """
 
 import re
@@ -12,7 +13,7 @@ import re
 import pyotp
 import pytest
 
-from onetrip.conftest import PASSWORD, assert_accessible, screenshot
+from onetrip.conftest import PASSWORD, assert_accessible, pdf_text, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -212,11 +213,18 @@ def test_counter_application_returned_for_correction_then_finished(
     assert desk.get_by_test_id("status").inner_text() in {"待补正", "补正中", "Awaiting correction"}
     assert_accessible(desk)
     screenshot(desk, "flow-b-correction")
+    # The written one-time notice (一次性告知) is ready to print for the applicant at the desk.
+    notice_link = desk.get_by_test_id("notice-correction")
+    assert notice_link.inner_text() == "补正材料通知书"
+    printed = desk.request.get(notice_link.get_attribute("href"))
+    assert printed.headers["content-type"] == "application/pdf"
+    assert "经营场所使用证明未盖章，请补正" in pdf_text(printed.body())
 
     # The citizen sees what to correct on the phone ...
     page = phone_page
     sign_in_citizen(page, citizen, f"/applications/{case.number}/")
     assert "未盖章" in page.get_by_test_id("correction").inner_text()
+    assert "补正材料通知书" in page.get_by_test_id("notices").inner_text()
     assert_accessible(page)
     screenshot(page, "flow-b-correction-phone")
     # ... and brings the stamped paper to the window: the clerk scans it and resubmits.
@@ -226,6 +234,15 @@ def test_counter_application_returned_for_correction_then_finished(
     desk.wait_for_load_state()
     assert desk.get_by_test_id("status").inner_text() in {"已提交", "Submitted"}
     act(desk, "accept")
+    acceptance = desk.request.get(desk.get_by_test_id("notice-acceptance").get_attribute("href"))
+    assert f"{case.number}-SL" in pdf_text(acceptance.body())
+    # Whoever holds the paper scans its QR code and sees that it is genuine.
+    notice = case.notices.get(kind="acceptance")
+    page.goto(f"/applications/notices/{notice.public_id}/")
+    assert page.get_by_test_id("verdict").inner_text().startswith("真实有效")
+    assert page.get_by_test_id("addressee").inner_text() == "朱**"
+    assert_accessible(page)
+    screenshot(page, "flow-b-notice-check-phone")
     act(desk, "approve")
     act(desk, "issue")
     desk.locator("#method-collected").check()

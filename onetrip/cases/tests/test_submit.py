@@ -3,7 +3,6 @@ change, the history line, the audit entry (which records who accessed the case) 
 notification; the SMS after the commit; every rule still applies; concurrent submissions and
 form saves are not lost."""
 
-import datetime
 import re
 import threading
 import time
@@ -11,7 +10,6 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from onetrip.cases import services
 from onetrip.cases.models import Application, CaseEvent, CaseStatus
@@ -26,38 +24,6 @@ from .conftest import material_named, pdf
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
-
-
-@pytest.fixture
-def token_for():
-    """A bearer token of `user` from our provider's models (as /o/token/ would store it)."""
-    from oauth2_provider.models import AccessToken
-    from oauth2_provider.models import Application as OAuthClient
-
-    made = {}
-
-    def make(user) -> dict:
-        if user.pk in made:
-            return made[user.pk]
-        client = OAuthClient.objects.create(
-            name=f"app-{user.pk}",
-            client_type="confidential",
-            authorization_grant_type="authorization-code",
-            redirect_uris="https://rp.example/cb",
-            user=user,
-        )
-        value = f"token-{user.pk}-submit"
-        AccessToken.objects.create(
-            user=user,
-            application=client,
-            token=value,
-            expires=timezone.now() + datetime.timedelta(hours=1),
-            scope="read write",
-        )
-        made[user.pk] = {"HTTP_AUTHORIZATION": f"Bearer {value}"}
-        return made[user.pk]
-
-    return make
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from onetrip.core.models import AuditEntry
 from onetrip.notify.models import Notification
 
 from .conftest import material_named, pdf
-from .test_submit import token_for  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -250,7 +249,7 @@ def _withdraw_api(client, number, auth, body=None):
     )
 
 
-def test_api_withdraws_with_a_bearer_token(client, submitted, citizen, token_for):  # noqa: F811
+def test_api_withdraws_with_a_bearer_token(client, submitted, citizen, token_for):
     auth = token_for(citizen)
     response = _withdraw_api(client, submitted.number, auth)
     assert response.status_code == 200, response.content
@@ -276,7 +275,7 @@ def test_api_refuses_bad_input_with_a_code(
     reviewer,
     person_factory,
     other_reviewer,
-    token_for,  # noqa: F811
+    token_for,
 ):
     auth = token_for(citizen)
     for body in ({"reason": ""}, {"reason": "   "}, {}):
