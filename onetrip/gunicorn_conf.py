@@ -40,3 +40,37 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def when_ready(server):
+    """Without a broker (no REDIS_URL) nothing would run the periodic tasks: start one
+    `onetrip periodic` beside the workers (onetrip/core/periodic.py). ONETRIP_PERIODIC=0 leaves
+    it out (e.g. a second server on the same database)."""
+    import subprocess
+    import sys
+
+    if os.environ.get("REDIS_URL") or os.environ.get("ONETRIP_PERIODIC", "1") == "0":
+        return
+    server.onetrip_periodic = subprocess.Popen(  # noqa: S603 - our own command
+        [
+            sys.executable,
+            "-c",
+            "from onetrip.cli import main; main()",
+            "periodic",
+            "--parent",
+            str(os.getpid()),
+        ]
+    )
+    server.log.info("periodic tasks run in process %s", server.onetrip_periodic.pid)
+
+
+def on_exit(server):
+    import subprocess
+
+    periodic = getattr(server, "onetrip_periodic", None)
+    if periodic is not None and periodic.poll() is None:
+        periodic.terminate()
+        try:
+            periodic.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            periodic.kill()

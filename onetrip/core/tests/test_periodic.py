@@ -1,0 +1,172 @@
+"""Periodic work in the one-box default: `onetrip periodic` runs CELERY_BEAT_SCHEDULE's tasks
+itself, and gunicorn started without REDIS_URL starts exactly one of it and stops it."""
+
+import datetime
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from celery import shared_task
+from celery.schedules import schedule as every
+
+from onetrip.core import periodic
+
+from .test_metrics_workers import GUNICORN_OPTIONS, _free_port, _wait_until_up
+
+ROOT = Path(__file__).resolve().parents[3]
+ran: list[str] = []
+
+
+@shared_task(name="onetrip.core.tests.test_periodic.broken")
+def broken():
+    raise RuntimeError("this task always fails")
+
+
+@shared_task(name="onetrip.core.tests.test_periodic.note")
+def note():
+    ran.append("note")
+    return len(ran)
+
+
+def _run_until(schedule: dict, condition, seconds: float = 15.0) -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=periodic.run, kwargs={"schedule": schedule, "stop": stop})
+    thread.start()
+    try:
+        deadline = time.monotonic() + seconds
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_due_tasks_run_here_and_a_failing_one_does_not_stop_the_others(
+    staff_factory, person_factory
+):
+    """The real e-supervision reminder runs from the schedule and messages the reviewer."""
+    from onetrip.notify.models import Notification
+
+    ran.clear()
+    reviewer = staff_factory(roles=("reviewer",)).user
+    _overdue_case(reviewer.staff.department, applicant=person_factory())
+    schedule = {
+        "broken": {"task": "onetrip.core.tests.test_periodic.broken", "schedule": every(0.1)},
+        "remind": {"task": "onetrip.cases.tasks.supervision_remind", "schedule": every(0.1)},
+        "note": {"task": "onetrip.core.tests.test_periodic.note", "schedule": every(0.1)},
+    }
+    _run_until(schedule, lambda: len(ran) >= 2)
+    assert len(ran) >= 2  # ran again after the broken task failed twice
+    message = Notification.objects.filter(user=reviewer).first()
+    assert message is not None and "1" in message.title  # one overdue case
+
+
+def test_nothing_runs_before_it_is_due():
+    ran.clear()
+    schedule = {
+        "later": {
+            "task": "onetrip.core.tests.test_periodic.note",
+            "schedule": every(datetime.timedelta(hours=1)),
+        }
+    }
+    stop = threading.Event()
+    thread = threading.Thread(target=periodic.run, kwargs={"schedule": schedule, "stop": stop})
+    thread.start()
+    time.sleep(0.5)
+    stop.set()
+    thread.join(timeout=10)
+    assert ran == []
+
+
+def _overdue_case(department, *, applicant):
+    """A red case (accepted, deadline yesterday) of `department`, straight in the database."""
+    from onetrip.cases.models import Application, CaseStatus
+    from onetrip.catalogue.models import Matter, MatterVersion
+
+    matter = Matter.objects.create(code="T-PERIODIC", department=department)
+    version = MatterVersion.objects.create(
+        matter=matter,
+        number=1,
+        status="published",
+        name="测试事项",
+        matter_type="public_service",
+        applicant_kind="person",
+        legal_days=5,
+        promised_days=5,
+    )
+    return Application.objects.create(
+        number="2026-330424-990001",
+        matter_version=version,
+        department=department,
+        applicant=applicant,
+        subject_type="person",
+        subject_id="330424199001010017",
+        subject_name="测试",
+        channel="online",
+        status=CaseStatus.ACCEPTED,
+        deadline_on=datetime.date.today() - datetime.timedelta(days=1),
+    )
+
+
+def _periodic_pids(parent: int) -> list[int]:
+    """The `onetrip periodic` processes whose parent is `parent` (from /proc)."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if int(fields[1]) == parent and " periodic " in cmdline:
+            found.append(int(proc.name))
+    return found
+
+
+@pytest.mark.parametrize("redis", [False, True], ids=["one-box", "with-redis"])
+def test_gunicorn_runs_one_periodic_process_only_without_a_broker(tmp_path, redis):
+    port = _free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")},
+        "DJANGO_SETTINGS_MODULE": "onetrip.settings.base",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "ONETRIP_VAR_DIR": str(tmp_path),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+    }
+    if redis:
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/15"  # never connected to: nothing is sent
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "gunicorn", "onetrip.wsgi:application", *GUNICORN_OPTIONS),
+            *("--bind", f"127.0.0.1:{port}", "--workers", "2", "--graceful-timeout", "5"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_until_up(f"http://127.0.0.1:{port}", process)
+        pids = _periodic_pids(process.pid)
+        assert len(pids) == (0 if redis else 1)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    deadline = time.monotonic() + 15
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in pids if _alive(pid)], "periodic outlived gunicorn"
+
+
+def _alive(pid: int) -> bool:
+    """Running (not gone, not a zombie waiting to be reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
