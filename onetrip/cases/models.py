@@ -359,7 +359,10 @@ class CasePause(models.Model):
 
 
 class MissingMaterial(models.Model):
-    """A tolerable material accepted as missing (容缺受理), to be supplied by `due_on`."""
+    """A tolerable material accepted as missing (容缺受理), to be supplied by `due_on`. The
+    daily follow-up (tasks.missing_follow_up) reminds the applicant the working day before
+    (`reminded_on`) and, once the date has passed, records it overdue (`overdue_on`) with, where
+    the county keeps it so, a bad-conduct credit record for the broken commitment."""
 
     application = models.ForeignKey(
         Application,
@@ -386,6 +389,17 @@ class MissingMaterial(models.Model):
         related_name="+",
     )
 
+    reminded_on = models.DateField(_("reminded on"), null=True, blank=True)
+    overdue_on = models.DateField(_("found overdue on"), null=True, blank=True)
+    credit_record = models.ForeignKey(
+        "credit.CreditRecord",
+        verbose_name=_("credit record"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
     class Meta:
         verbose_name = _("material accepted as missing")
         verbose_name_plural = _("materials accepted as missing")
@@ -406,6 +420,7 @@ class NoticeKind(models.TextChoices):
     ACCEPTANCE = "acceptance", _("Notice of acceptance")  # 受理通知书
     NON_ACCEPTANCE = "non_acceptance", _("Notice of non-acceptance")  # 不予受理通知书
     CORRECTION = "correction", _("Notice of materials to correct")  # 补正材料通知书（一次性告知）
+    APPROVAL = "approval", _("Decision to approve")  # 准予许可（办理）决定书
     DENIAL = "denial", _("Decision not to approve")  # 不予许可（办理）决定书
 
 
@@ -414,6 +429,7 @@ NOTICE_SUFFIXES = {
     NoticeKind.ACCEPTANCE: "SL",
     NoticeKind.NON_ACCEPTANCE: "BSL",
     NoticeKind.CORRECTION: "BZ",
+    NoticeKind.APPROVAL: "ZY",
     NoticeKind.DENIAL: "BY",
 }
 

@@ -1,5 +1,5 @@
 """Written notices (办件文书): the acceptance notice, the notice of non-acceptance, the one-time
-notice of what to correct and the decision not to approve.
+notice of what to correct, and the decisions to approve and not to approve.
 
 The law asks for each in writing, sealed and dated (行政许可法 art. 32 and 38; 一次性告知).
 `notice_issue` freezes the facts a notice states and seals them with the department's key
@@ -92,8 +92,12 @@ def notice_sealed_ok(notice: CaseNotice) -> bool:
 
 
 def notice_title(notice: CaseNotice) -> str:
-    if notice.kind == NoticeKind.DENIAL and notice.content.get("matter_type") == "licensing":
-        return _("Decision not to grant the administrative licence")
+    """A licensing matter's decisions carry the law's own titles (准予/不予行政许可决定书)."""
+    if notice.content.get("matter_type") == "licensing":
+        if notice.kind == NoticeKind.APPROVAL:
+            return _("Decision to grant the administrative licence")
+        if notice.kind == NoticeKind.DENIAL:
+            return _("Decision not to grant the administrative licence")
     return str(NoticeKind(notice.kind).label)
 
 
@@ -193,6 +197,34 @@ def _correction(c: dict) -> list[str]:
     return lines
 
 
+def _approval(c: dict) -> list[str]:
+    lines = [
+        _(
+            "Your application for “%(matter)s” (case number %(case)s), accepted on "
+            "%(accepted)s, has been examined and meets the statutory conditions and standards. "
+            "This authority decided to approve it."
+        )
+        % {
+            "matter": c["matter_name"],
+            "case": c["case_number"],
+            "accepted": _day(c["accepted_on"]),
+        }
+    ]
+    if c.get("licence_number"):
+        lines.append(
+            _(
+                "The e-licence “%(result)s” (number %(licence)s) is issued to you; you can see, "
+                "show and download it in your licence wallet."
+            )
+            % {"result": c["result_name"], "licence": c["licence_number"]}
+        )
+    elif c.get("result_name"):
+        lines.append(_("Result: %(result)s.") % {"result": c["result_name"]})
+    if c.get("note"):
+        lines.append(_("Note: %(note)s") % {"note": c["note"]})
+    return lines
+
+
 def _denial(c: dict) -> list[str]:
     return [
         _(
@@ -214,6 +246,7 @@ BODIES = {
     NoticeKind.ACCEPTANCE: _acceptance,
     NoticeKind.NON_ACCEPTANCE: _non_acceptance,
     NoticeKind.CORRECTION: _correction,
+    NoticeKind.APPROVAL: _approval,
     NoticeKind.DENIAL: _denial,
 }
 

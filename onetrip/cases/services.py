@@ -26,11 +26,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onetrip.accounts.models import StaffRole
 from onetrip.accounts.policies import require_level
 from onetrip.accounts.selectors import (
     legal_person_get,
     person_for_user,
     representations_for_person,
+    staff_list,
 )
 from onetrip.catalogue.models import (
     ApplicantKind,
@@ -45,6 +47,7 @@ from onetrip.core.errors import DomainError, NotFound, PermissionDenied
 from onetrip.core.plain import PreparedInsert, prepare_insert, update_with_inserts
 from onetrip.core.plain_select import from_row
 from onetrip.credit.selectors import credit_grade_get
+from onetrip.credit.services import credit_record_add
 from onetrip.departments.models import Department
 from onetrip.notify.services import notification_prepare, notification_send
 from onetrip.workdays.selectors import workday_add, workday_check
@@ -1063,6 +1066,15 @@ def case_approve(*, actor, case: Application, note: str = "", request=None) -> A
     )
     _event(case, actor=actor, action="approve", from_status=from_status, note=case.decision_note)
     _audit(case, actor=actor, action="approve", request=request, licence=case.licence_number)
+    notice_issue(
+        case,
+        kind=NoticeKind.APPROVAL,
+        actor=actor,
+        accepted_on=case.accepted_on.isoformat(),
+        result_name=case.matter_version.result_name,
+        licence_number=case.licence_number,
+        note=case.decision_note,
+    )
     _notify(case, _("Your application was approved"), case.decision_note)
     _bundle_decided(actor=actor, case=case)
     return case
@@ -1202,6 +1214,117 @@ def case_missing_supply(
         sha256=stored.sha256,
     )
     return missing
+
+
+# Who the daily follow-up acts as, in the history and the audit trail.
+FOLLOW_UP_ACTOR = "system:cases"
+FOLLOW_UP_ROLES = {StaffRole.REVIEWER, StaffRole.DEPARTMENT_HEAD}
+
+
+def _missing_open():
+    """Materials accepted as missing and not supplied, of cases still being handled."""
+    return (
+        MissingMaterial.objects.filter(supplied_at__isnull=True)
+        .exclude(application__status__in=(CaseStatus.DRAFT, CaseStatus.SUBMITTED, *_closed()))
+        .select_related("application", "application__applicant", "matter_material")
+        .order_by("application_id", "id")
+    )
+
+
+def _by_case(rows) -> list[tuple[Application, list[MissingMaterial]]]:
+    groups: dict[int, tuple[Application, list[MissingMaterial]]] = {}
+    for row in rows:
+        groups.setdefault(row.application_id, (row.application, []))[1].append(row)
+    return list(groups.values())
+
+
+def missing_reminders_send(*, today: datetime.date) -> int:
+    """Remind each applicant, once, on the working day before materials accepted as missing
+    are due (or on the day, if the day before was missed). Returns the cases reminded."""
+    last_day = workday_add(today, 1).date
+    rows = _missing_open().filter(reminded_on__isnull=True, due_on__gte=today, due_on__lte=last_day)
+    groups = _by_case(rows)
+    for case, items in groups:
+        with transaction.atomic():
+            _notify(
+                case,
+                _("Please supply by %(date)s the materials accepted as missing")
+                % {"date": items[0].due_on.isoformat()},
+                "、".join(m.matter_material.name for m in items),
+            )
+            MissingMaterial.objects.filter(pk__in=[m.pk for m in items]).update(reminded_on=today)
+    return len(groups)
+
+
+def _overdue_credit(case: Application, items, today: datetime.date):
+    """The broken commitment (告知承诺未履行) as a minor bad-conduct record, if the county keeps
+    such records (ONETRIP_TOLERATED_OVERDUE_CREDIT_DAYS > 0)."""
+    days = settings.ONETRIP_TOLERATED_OVERDUE_CREDIT_DAYS
+    if days <= 0:
+        return None
+    return credit_record_add(
+        actor=FOLLOW_UP_ACTOR,
+        department=case.department,
+        subject_type=case.subject_type,
+        subject_id=case.subject_id,
+        subject_name=case.subject_name,
+        kind="bad",
+        severity="minor",
+        category=_("Materials accepted as missing not supplied in time"),
+        decided_on=today,
+        valid_until=today + datetime.timedelta(days=days),
+        description=_("Case %(number)s: %(names)s, due by %(date)s.")
+        % {
+            "number": case.number,
+            "names": "、".join(m.matter_material.name for m in items),
+            "date": items[0].due_on.isoformat(),
+        },
+    )
+
+
+def missing_overdue_record(*, today: datetime.date) -> int:
+    """Materials accepted as missing whose date has passed: mark them overdue, write it into
+    the case's history, record the broken commitment in the credit file, and tell the applicant
+    and the department's reviewers and heads. Once per material. Returns the cases."""
+    groups = _by_case(_missing_open().filter(overdue_on__isnull=True, due_on__lt=today))
+    for case, items in groups:
+        names = "、".join(m.matter_material.name for m in items)
+        with transaction.atomic():
+            case = _lock(case)
+            record = _overdue_credit(case, items, today)
+            MissingMaterial.objects.filter(pk__in=[m.pk for m in items]).update(
+                overdue_on=today, credit_record=record
+            )
+            _event(
+                case,
+                actor=FOLLOW_UP_ACTOR,
+                action="missing_overdue",
+                from_status=case.status,
+                note=_("Not supplied in time: %(names)s") % {"names": names},
+            )
+            _audit(
+                case,
+                actor=FOLLOW_UP_ACTOR,
+                action="missing_overdue",
+                materials=names,
+                credit_record=str(record.public_id) if record else "",
+            )
+            _notify(
+                case,
+                _("Materials accepted as missing are overdue"),
+                _("Please supply them at once: %(names)s.") % {"names": names}
+                + (" " + _("This was recorded in your credit file.") if record else ""),
+            )
+            for staff in staff_list(department_ids={case.department_id}):
+                if staff.role_set() & FOLLOW_UP_ROLES:
+                    notification_send(
+                        user=staff.user,
+                        title=_("Overdue materials accepted as missing: %(number)s")
+                        % {"number": case.number},
+                        body=names,
+                        link=reverse("casework:detail", args=[case.number]),
+                    )
+    return len(groups)
 
 
 def _closed():

@@ -10,6 +10,7 @@ from onetrip.accounts.models import StaffRole
 from onetrip.accounts.selectors import staff_list
 from onetrip.notify.services import notification_send
 
+from . import services
 from .models import RUNNING_STATUSES, Application
 from .selectors import colour_for, yellow_cutoff
 
@@ -45,3 +46,17 @@ def supervision_remind(today: str | None = None) -> int:
         notification_send(user=staff.user, title=title, link="/workbench/cases/supervision/")
         sent += 1
     return sent
+
+
+@shared_task
+def missing_follow_up(today: str | None = None) -> dict:
+    """The daily follow-up of materials accepted as missing (容缺后补): reminders the working day
+    before they are due, and what happens once they are overdue (services.missing_*)."""
+    import datetime
+
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    with override(settings.LANGUAGE_CODE):
+        return {
+            "reminded": services.missing_reminders_send(today=day),
+            "overdue": services.missing_overdue_record(today=day),
+        }

@@ -168,13 +168,23 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
-# Periodic work (celery beat): e-supervision reminders each working morning.
+# Periodic work (celery beat; `onetrip periodic` without Redis): e-supervision reminders each
+# working morning, the daily follow-up of materials accepted as missing.
 CELERY_BEAT_SCHEDULE = {
     "cases-supervision-remind": {
         "task": "onetrip.cases.tasks.supervision_remind",
         "schedule": crontab(hour=8, minute=30, day_of_week="mon-sat"),
     },
+    "cases-missing-follow-up": {
+        "task": "onetrip.cases.tasks.missing_follow_up",
+        "schedule": crontab(hour=8, minute=40),
+    },
 }
+# Materials accepted as missing (容缺受理) and not supplied by their date: the broken commitment
+# is a minor bad-conduct credit record valid this many days (0: no record).
+ONETRIP_TOLERATED_OVERDUE_CREDIT_DAYS = int(
+    os.environ.get("ONETRIP_TOLERATED_OVERDUE_CREDIT_DAYS", "365")
+)
 # Uploaded case materials: PDF, JPG or PNG up to this size (stored under MEDIA_ROOT).
 ONETRIP_CASE_UPLOAD_MAX_BYTES = int(
     os.environ.get("ONETRIP_CASE_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))

@@ -1,8 +1,10 @@
 """Approval of a matter with a licence type issues the e-licence through licences.services."""
 
 import pytest
+from django.utils import translation
 
-from onetrip.cases import services
+from onetrip.cases import notices, services
+from onetrip.conftest import pdf_text
 from onetrip.core.errors import DomainError
 
 from .conftest import material_named, pdf
@@ -63,6 +65,11 @@ def test_approval_issues_the_licence(
     assert case.licence_number == licence.number
     assert licence.holder_id == citizen.person.id_number and licence.holder_name == "李四"
     assert licence.fields == {"business_name": "海盐李四小吃店"}
+    # The decision (准予行政许可决定书) names the e-licence and where to find it.
+    notice = case.notices.get(kind="approval")
+    with translation.override("zh-hans"):
+        text = pdf_text(notices.notice_pdf(notice))
+    assert "准予行政许可决定书" in text and licence.number in text and "卡包" in text
 
 
 def test_no_signing_key_means_no_approval(

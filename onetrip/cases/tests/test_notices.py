@@ -14,7 +14,7 @@ from onetrip.conftest import pdf_text
 from onetrip.core.models import AuditEntry
 from onetrip.signing import services as signing
 
-from .conftest import material_named
+from .conftest import material_named, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +108,30 @@ def test_denial_of_a_licence_is_a_decision_with_its_remedy(submitted, clerk, rev
     assert "不予行政许可决定书" in text
     assert "经营场所不符合食品安全要求" in text and "行政复议" in text
     assert [n.kind for n in case.notices.all()] == [NoticeKind.ACCEPTANCE, NoticeKind.DENIAL]
+
+
+def test_approval_of_a_service_without_licence_states_its_result(
+    publish, citizen, valid_form, clerk, reviewer, market_key
+):
+    version = publish(matter_type="public_service", result_name="生育服务登记凭证")
+    case = services.case_create(actor=citizen, version=version)
+    services.case_form_save(actor=citizen, case=case, data=valid_form)
+    for name in ("申请书", "经营场所使用证明"):
+        services.case_material_upload(
+            actor=citizen,
+            case=case,
+            uploaded_file=pdf(),
+            matter_material=material_named(version, name),
+        )
+    case = services.case_accept(actor=clerk, case=services.case_submit(actor=citizen, case=case))
+    for _step in range(2):
+        case = services.case_step_complete(actor=reviewer, case=case)
+    case = services.case_approve(actor=reviewer, case=case, note="请于工作日到窗口领取")
+    notice = case.notices.get(kind=NoticeKind.APPROVAL)
+    assert notice.number == f"{case.number}-ZY"
+    text = pdf_text(notices.notice_pdf(notice))
+    assert "准予办理决定书" in text and "行政许可" not in text
+    assert "办理结果：生育服务登记凭证" in text and "请于工作日到窗口领取" in text
 
 
 def test_a_notice_is_frozen_when_the_case_moves_on(submitted, clerk, market_key):
