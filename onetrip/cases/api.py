@@ -152,7 +152,7 @@ class NoticeOut(Schema):
 
 @router.get("applications/{number}/notices", response=list[NoticeOut])
 def application_notices(request, number: str):
-    """The application's written notices (acceptance, non-acceptance, correction, denial),
+    """The application's written notices (acceptance, non-acceptance, correction, approval, denial),
     each with its PDF (`pdf`, this API) and the public page that checks it (`check_url`)."""
     case = _case(request, number)
     return [
