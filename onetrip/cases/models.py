@@ -62,6 +62,13 @@ WITHDRAWABLE_STATUSES = (
     CaseStatus.SUSPENDED,
 )
 WITHDRAWAL_REASON_MAX_LENGTH = 500
+# Still being handled after acceptance: materials accepted as missing are followed up.
+HANDLING_STATUSES = (
+    CaseStatus.ACCEPTED,
+    CaseStatus.IN_REVIEW,
+    CaseStatus.SUSPENDED,
+    CaseStatus.CORRECTION,
+)
 
 
 class Channel(models.TextChoices):
@@ -403,6 +410,14 @@ class MissingMaterial(models.Model):
     class Meta:
         verbose_name = _("material accepted as missing")
         verbose_name_plural = _("materials accepted as missing")
+        # The daily follow-up and the supervisors' list read the unsupplied ones by date.
+        indexes = [
+            models.Index(
+                fields=["due_on"],
+                name="missing_open_due_idx",
+                condition=models.Q(supplied_at__isnull=True),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "matter_material"], name="missingmaterial_once"

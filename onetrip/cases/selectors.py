@@ -29,7 +29,15 @@ from onetrip.exchange.selectors import pulled_for_case
 from onetrip.workdays.selectors import workday_add
 
 from . import policies
-from .models import RUNNING_STATUSES, Application, CaseNotice, CaseStatus, Colour
+from .models import (
+    HANDLING_STATUSES,
+    RUNNING_STATUSES,
+    Application,
+    CaseNotice,
+    CaseStatus,
+    Colour,
+    MissingMaterial,
+)
 
 RELATED = ("matter_version", "matter_version__matter", "department", "applicant")
 
@@ -255,6 +263,32 @@ def case_list_for_supervision(
         request=request,
     )
     return result.cases, result.today, result.cutoff
+
+
+OVERDUE_MISSING_LIMIT = 100
+
+
+def missing_overdue_for_supervision(*, user) -> list[MissingMaterial]:
+    """Materials accepted as missing, overdue and still not supplied, of cases still being
+    handled in the caller's supervision scope (the county for supervisors, their departments
+    for heads), the longest overdue first. The caller has checked `supervision.view`."""
+    staff = staff_for_user(user=user)
+    rows = MissingMaterial.objects.filter(
+        overdue_on__isnull=False,
+        supplied_at__isnull=True,
+        application__status__in=HANDLING_STATUSES,
+    )
+    visible = department_ids_visible_to(staff=staff) if staff else set()
+    if visible is not None:
+        rows = rows.filter(application__department_id__in=visible)
+    return list(
+        rows.select_related(
+            "application",
+            "application__department",
+            "application__matter_version",
+            "matter_material",
+        ).order_by("due_on", "id")[:OVERDUE_MISSING_LIMIT]
+    )
 
 
 def materials_of(case: Application):

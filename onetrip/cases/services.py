@@ -54,6 +54,7 @@ from onetrip.workdays.selectors import workday_add, workday_check
 
 from . import policies
 from .models import (
+    HANDLING_STATUSES,
     WITHDRAWABLE_STATUSES,
     WITHDRAWAL_REASON_MAX_LENGTH,
     ActingAs,
@@ -1224,8 +1225,9 @@ FOLLOW_UP_ROLES = {StaffRole.REVIEWER, StaffRole.DEPARTMENT_HEAD}
 def _missing_open():
     """Materials accepted as missing and not supplied, of cases still being handled."""
     return (
-        MissingMaterial.objects.filter(supplied_at__isnull=True)
-        .exclude(application__status__in=(CaseStatus.DRAFT, CaseStatus.SUBMITTED, *_closed()))
+        MissingMaterial.objects.filter(
+            supplied_at__isnull=True, application__status__in=HANDLING_STATUSES
+        )
         .select_related("application", "application__applicant", "matter_material")
         .order_by("application_id", "id")
     )

@@ -467,6 +467,7 @@ def wb_supervision(request):
             "red": result.red,
             "yellow": result.yellow,
             "colour": result.colour,
+            "missing_overdue": selectors.missing_overdue_for_supervision(user=request.user),
         },
     )
 

@@ -141,3 +141,23 @@ def test_case_pages_show_the_overdue_material(client, accepted_missing, citizen,
         html = client.get(url).content.decode()
         assert 'data-testid="missing-overdue"' in html
         assert f"应于{missing.due_on.isoformat()}前补交" in html
+
+
+def test_supervisors_see_overdue_materials_until_they_are_supplied(
+    client, accepted_missing, citizen, supervisor, staff_factory, health
+):
+    case, missing = accepted_missing()
+    missing_follow_up(today=(missing.due_on + datetime.timedelta(days=1)).isoformat())
+    other_head = staff_factory(department="县卫生健康局", roles=("department_head",)).user
+
+    def listed(user) -> bool:
+        client.force_login(user)
+        page = client.get("/workbench/cases/supervision/")
+        assert page.status_code == 200
+        section = page.content.decode().split('data-testid="missing-overdue-list"')[1]
+        return case.number in section
+
+    assert listed(supervisor)
+    assert not listed(other_head)  # another department's head: not in scope
+    services.case_missing_supply(actor=citizen, case=case, missing=missing, uploaded_file=pdf())
+    assert not listed(supervisor)
