@@ -14,6 +14,7 @@ in correction or suspension (CasePause). The e-supervision colour is never store
 compare `deadline_on` with today (see selectors.supervision_colour).
 """
 
+import datetime
 import json
 import uuid
 
@@ -506,7 +507,8 @@ class CaseNotice(models.Model):
                 "number": self.number,
                 "kind": self.kind,
                 "department": self.department.code,
-                "issued_at": self.issued_at.isoformat(),
+                # In UTC, as the database gives it back, whatever zone it was set in.
+                "issued_at": self.issued_at.astimezone(datetime.UTC).isoformat(),
                 "content": self.content,
             },
             ensure_ascii=False,

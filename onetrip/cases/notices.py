@@ -66,18 +66,26 @@ def notice_issue(case: Application, *, kind: str, actor, **facts) -> CaseNotice:
         kind=kind,
         number=f"{case.number}-{NOTICE_SUFFIXES[kind]}",
         department=case.department,
-        issued_at=timezone.now().replace(microsecond=0),
+        issued_at=timezone.now(),
         issued_by=actor if getattr(actor, "user_type", "") == "staff" else None,
         content={**_facts(case), **facts},
     )
+    notice_seal(notice)
+    notice.save(force_insert=True)
+    return notice
+
+
+def notice_seal(notice: CaseNotice) -> None:
+    """Sign the notice as it stands with its department's newest key (not saved here); without
+    a key it stays unsealed."""
     try:
-        signature, notice.key_id, notice.alg = signing.sign(case.department, notice.signed_bytes())
-        notice.signature = base64.b64encode(signature).decode()
+        signature, key_id, alg = signing.sign(notice.department, notice.signed_bytes())
     except DomainError as error:
         if error.code != "signing.no_active_key":
             raise
-    notice.save(force_insert=True)
-    return notice
+        notice.signature, notice.key_id, notice.alg = "", "", ""
+        return
+    notice.signature, notice.key_id, notice.alg = base64.b64encode(signature).decode(), key_id, alg
 
 
 def notice_sealed_ok(notice: CaseNotice) -> bool:
@@ -256,13 +264,14 @@ def notice_text(notice: CaseNotice) -> dict:
     content = notice.content
     paragraphs = BODIES[NoticeKind(notice.kind)](content)
     if content.get("phone"):
-        paragraphs.append(
-            _(
+        if notice.kind in (NoticeKind.ACCEPTANCE, NoticeKind.CORRECTION):  # still being handled
+            line = _(
                 "You can follow its progress with the case number under “My applications”, or "
                 "ask by telephone at %(phone)s."
             )
-            % {"phone": content["phone"]}
-        )
+        else:
+            line = _("For questions, telephone %(phone)s.")
+        paragraphs.append(line % {"phone": content["phone"]})
     id_label = (
         _("Unified social credit code")
         if content["subject_type"] == SubjectType.LEGAL

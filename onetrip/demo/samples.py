@@ -52,12 +52,15 @@ from onetrip.cases.models import (
     CaseCorrection,
     CaseEvent,
     CaseMaterial,
+    CaseNotice,
     CasePause,
     Channel,
     DeliveryMethod,
     MissingMaterial,
+    NoticeKind,
     PauseKind,
 )
+from onetrip.cases.notices import notice_seal
 from onetrip.catalogue import selectors as catalogue_selectors
 from onetrip.catalogue.models import ApplicantKind, MaterialSource
 from onetrip.departments import selectors as department_selectors
@@ -1094,3 +1097,28 @@ def _backdate(case: Application, spec: Spec, plan: Plan, cal: Calendar, marks: l
     if delivered_at is not None:
         values["delivered_at"] = delivered_at
     Application.objects.filter(pk=case.pk).update(**values)
+    if accepted_at is not None:
+        _redate_notices(case, planned, values, deadline=accepted_dates[0], supply_due=supply_due)
+    else:
+        _redate_notices(case, planned, values)
+
+
+def _redate_notices(case, planned, values: dict, *, deadline=None, supply_due=None) -> None:
+    """The written notices state the planned dates and were issued on them; sealed again over
+    what they now say (the services wrote and sealed them on the load day)."""
+    notices = list(CaseNotice.objects.filter(application_id=case.pk).select_related("department"))
+    for notice in notices:
+        notice.issued_at = planned(notice.issued_at)
+        content = dict(notice.content)
+        if values.get("submitted_at"):
+            content["submitted_on"] = timezone.localdate(values["submitted_at"]).isoformat()
+        if "accepted_on" in content and values.get("accepted_on"):
+            content["accepted_on"] = values["accepted_on"].isoformat()
+        if notice.kind == NoticeKind.ACCEPTANCE and deadline is not None:
+            content["deadline_on"] = deadline.isoformat()
+            content["tolerated"] = [
+                {**item, "due_on": supply_due.isoformat()} for item in content.get("tolerated", [])
+            ]
+        notice.content = content
+        notice_seal(notice)
+    CaseNotice.objects.bulk_update(notices, ["issued_at", "content", "signature", "key_id", "alg"])

@@ -113,7 +113,9 @@ def test_denial_of_a_licence_is_a_decision_with_its_remedy(submitted, clerk, rev
 def test_approval_of_a_service_without_licence_states_its_result(
     publish, citizen, valid_form, clerk, reviewer, market_key
 ):
-    version = publish(matter_type="public_service", result_name="生育服务登记凭证")
+    version = publish(
+        matter_type="public_service", result_name="生育服务登记凭证", consult_phone="0573-86001234"
+    )
     case = services.case_create(actor=citizen, version=version)
     services.case_form_save(actor=citizen, case=case, data=valid_form)
     for name in ("申请书", "经营场所使用证明"):
@@ -132,6 +134,9 @@ def test_approval_of_a_service_without_licence_states_its_result(
     text = pdf_text(notices.notice_pdf(notice))
     assert "准予办理决定书" in text and "行政许可" not in text
     assert "办理结果：生育服务登记凭证" in text and "请于工作日到窗口领取" in text
+    assert "如有疑问，可致电0573-86001234咨询" in text and "办理进度" not in text  # decided
+    acceptance = pdf_text(notices.notice_pdf(case.notices.get(kind=NoticeKind.ACCEPTANCE)))
+    assert "查询办理进度，或致电0573-86001234咨询" in acceptance
 
 
 def test_a_notice_is_frozen_when_the_case_moves_on(submitted, clerk, market_key):

@@ -208,6 +208,25 @@ def test_messages_give_the_planned_deadlines(demo):
     assert accepted.count() >= 30 and supplied_by_seen
 
 
+def test_notices_state_the_planned_dates_and_are_sealed_over_them(demo):
+    """The written notices say what the case shows (not the load day), were issued on the
+    planned days, and their seals still check."""
+    from onetrip.cases.notices import notice_sealed_ok
+
+    accepted = samples().filter(accepted_on__isnull=False)
+    checked = 0
+    for case in accepted.prefetch_related("notices__department"):
+        notice = next(n for n in case.notices.all() if n.kind == "acceptance")
+        at_acceptance = workday_add(case.accepted_on, case.matter_version.promised_days).date
+        assert notice.content["accepted_on"] == case.accepted_on.isoformat(), case.number
+        assert notice.content["deadline_on"] == at_acceptance.isoformat(), case.number
+        assert timezone.localdate(notice.issued_at) == case.accepted_on, case.number
+        for notice in case.notices.all():
+            assert not notice.signature or notice_sealed_ok(notice), notice.number
+        checked += 1
+    assert checked >= 30
+
+
 @pytest.mark.django_db(transaction=True)
 def test_loading_texts_nobody_and_prints_the_samples(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
