@@ -144,6 +144,7 @@ class NoticeOut(Schema):
     number: str
     issued_at: datetime.datetime
     sealed: bool
+    received_at: datetime.datetime | None
     alg: str | None
     key_id: str | None
     pdf: str
@@ -153,7 +154,8 @@ class NoticeOut(Schema):
 @router.get("applications/{number}/notices", response=list[NoticeOut])
 def application_notices(request, number: str):
     """The application's written notices (acceptance, non-acceptance, correction, approval, denial),
-    each with its PDF (`pdf`, this API) and the public page that checks it (`check_url`)."""
+    each with its PDF (`pdf`, this API), the public page that checks it (`check_url`) and when
+    the applicant first opened it (`received_at`, its electronic service)."""
     case = _case(request, number)
     return [
         {
@@ -162,6 +164,7 @@ def application_notices(request, number: str):
             "number": n.number,
             "issued_at": n.issued_at,
             "sealed": bool(n.signature),
+            "received_at": n.received_at,
             "alg": n.alg or None,
             "key_id": n.key_id or None,
             "pdf": f"/api/v1/applications/{case.number}/notices/{n.kind}/pdf",
@@ -175,8 +178,10 @@ def application_notices(request, number: str):
 def application_notice_pdf(request, number: str, kind: str):
     """One written notice as PDF (404 `cases.notice_not_found` when the case has none of that
     kind)."""
-    notice = selectors.notice_get(case=_case(request, number), kind=kind)
+    case = _case(request, number)
+    notice = selectors.notice_get(case=case, kind=kind)
     response = HttpResponse(notices.notice_pdf(notice), content_type="application/pdf")
+    notices.notice_opened(notice, user=request.user, case=case)
     response["Content-Disposition"] = f'inline; filename="{notice.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

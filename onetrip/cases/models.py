@@ -486,6 +486,8 @@ class CaseNotice(models.Model):
     signature = models.TextField(_("signature (base64)"), blank=True)
     key_id = models.CharField(_("key id"), max_length=64, blank=True)
     alg = models.CharField(_("algorithm"), max_length=16, blank=True)
+    # Electronic service (电子送达): when the applicant first opened it.
+    received_at = models.DateTimeField(_("opened by the applicant at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("case notice")

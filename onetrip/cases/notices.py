@@ -88,6 +88,16 @@ def notice_seal(notice: CaseNotice) -> None:
     notice.signature, notice.key_id, notice.alg = base64.b64encode(signature).decode(), key_id, alg
 
 
+def notice_opened(notice: CaseNotice, *, user, case: Application) -> None:
+    """Record the first time the applicant opens the notice: its electronic service (电子送达),
+    which staff can point to. Staff opening it change nothing."""
+    if notice.received_at is None and user.pk == case.applicant_id:
+        notice.received_at = timezone.now()
+        CaseNotice.objects.filter(pk=notice.pk, received_at__isnull=True).update(
+            received_at=notice.received_at
+        )
+
+
 def notice_sealed_ok(notice: CaseNotice) -> bool:
     """Does the seal still match what the notice says (False when it has none)?"""
     if not notice.signature:

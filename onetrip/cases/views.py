@@ -323,6 +323,7 @@ def notice_download(request, number: str, kind: str):
     except NotFound as error:
         raise Http404(error.message) from error
     response = HttpResponse(notices.notice_pdf(notice), content_type="application/pdf")
+    notices.notice_opened(notice, user=request.user, case=case)
     response["Content-Disposition"] = f'inline; filename="{notice.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -155,6 +155,11 @@ def test_applicant_and_case_staff_download_others_get_404_and_reads_are_audited(
     case = services.case_accept(actor=clerk, case=submitted)
     url = f"/applications/{case.number}/notices/acceptance/"
     assert client.get(url).status_code == 302  # sign in first
+    client.force_login(clerk)
+    assert client.get(url).status_code == 200  # printed at the desk: not served yet
+    assert case.notices.get().received_at is None
+    desk = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert "申请人尚未查阅" in desk
     client.force_login(citizen)
     response = client.get(url)
     assert response.status_code == 200
@@ -165,16 +170,20 @@ def test_applicant_and_case_staff_download_others_get_404_and_reads_are_audited(
     assert f'href="{url}"' in page and "受理通知书" in page
     assert client.get(f"/applications/{case.number}/notices/denial/").status_code == 404
 
+    opened = case.notices.get().received_at
+    assert opened is not None  # electronic service (电子送达) at the applicant's first opening
+    client.get(url)
+    assert case.notices.get().received_at == opened  # the first opening counts
     client.force_login(clerk)
-    assert client.get(url).status_code == 200
-    assert f'href="{url}"' in client.get(f"/workbench/cases/{case.number}/").content.decode()
+    desk = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert f'href="{url}"' in desk and "申请人已于" in desk
     for stranger in (person_factory(name="王五"), other_reviewer):
         client.force_login(stranger)
         assert client.get(url).status_code == 404
     reads = AuditEntry.objects.filter(target_id=case.number, purpose="notice download")
-    # The applicant read the case twice (the notice, and the missing denial), the clerk once;
-    # strangers never got the case, so nothing of theirs is a read of it.
-    assert sorted(e.actor_id for e in reads) == sorted([citizen.pk, citizen.pk, clerk.pk])
+    # The applicant read the case three times (the notice twice, and the missing denial), the
+    # clerk once; strangers never got the case, so nothing of theirs is a read of it.
+    assert sorted(e.actor_id for e in reads) == sorted([citizen.pk] * 3 + [clerk.pk])
 
 
 def test_public_check_page_vouches_without_showing_personal_data(
@@ -206,9 +215,12 @@ def test_api_lists_notices_and_serves_their_pdf(client, submitted, clerk, citize
     [item] = listed.json()
     assert item["kind"] == "acceptance" and item["number"] == f"{case.number}-SL"
     assert item["sealed"] is False and item["title"] == "受理通知书"
+    assert item["received_at"] is None
     assert item["check_url"].endswith(f"/applications/notices/{case.notices.get().public_id}/")
     pdf = client.get(item["pdf"], **auth)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    again = client.get(f"/api/v1/applications/{case.number}/notices", **auth).json()
+    assert again[0]["received_at"] is not None
     missing = client.get(f"/api/v1/applications/{case.number}/notices/denial/pdf", **auth)
     assert missing.status_code == 404 and missing.json()["code"] == "cases.notice_not_found"
     stranger = client.get(f"/api/v1/applications/{case.number}/notices", **token_for(clerk))
