@@ -148,14 +148,13 @@ def material_named(version, name):
     return version.materials.get(name=name)
 
 
-@pytest.fixture
-def ready_draft(version, citizen, valid_form):
-    """A draft with a valid form and every material uploaded, ready to submit."""
+def draft_with(version, citizen, form: dict, materials=("申请书", "经营场所使用证明")):
+    """A draft of `version` by `citizen` with `form` saved and the named materials uploaded."""
     from onetrip.cases import services
 
     case = services.case_create(actor=citizen, version=version)
-    services.case_form_save(actor=citizen, case=case, data=valid_form)
-    for name in ("申请书", "经营场所使用证明"):
+    services.case_form_save(actor=citizen, case=case, data=form)
+    for name in materials:
         services.case_material_upload(
             actor=citizen,
             case=case,
@@ -163,6 +162,12 @@ def ready_draft(version, citizen, valid_form):
             matter_material=material_named(version, name),
         )
     return case
+
+
+@pytest.fixture
+def ready_draft(version, citizen, valid_form):
+    """A draft with a valid form and every material uploaded, ready to submit."""
+    return draft_with(version, citizen, valid_form)
 
 
 @pytest.fixture

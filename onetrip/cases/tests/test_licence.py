@@ -7,7 +7,7 @@ from onetrip.cases import notices, services
 from onetrip.conftest import pdf_text
 from onetrip.core.errors import DomainError
 
-from .conftest import material_named, pdf
+from .conftest import draft_with
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,15 +36,7 @@ def licence_type(market):
 
 def _approved_ready(publish, citizen, valid_form, clerk, reviewer):
     version = publish(licence_type_code="SPJY")
-    case = services.case_create(actor=citizen, version=version)
-    services.case_form_save(actor=citizen, case=case, data=valid_form)
-    for name in ("申请书", "经营场所使用证明"):
-        services.case_material_upload(
-            actor=citizen,
-            case=case,
-            uploaded_file=pdf(),
-            matter_material=material_named(version, name),
-        )
+    case = draft_with(version, citizen, valid_form)
     services.case_submit(actor=citizen, case=case)
     case = services.case_accept(actor=clerk, case=case)
     for _step in range(2):

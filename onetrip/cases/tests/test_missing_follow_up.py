@@ -16,7 +16,7 @@ from onetrip.credit.models import CreditRecord
 from onetrip.credit.selectors import credit_grade_get
 from onetrip.notify.models import Notification
 
-from .conftest import material_named, pdf
+from .conftest import draft_with, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +26,7 @@ def accepted_missing(version, citizen, valid_form, clerk):
     """Cases accepted with 经营场所使用证明 missing (the citizen is grade B)."""
 
     def make():
-        case = services.case_create(actor=citizen, version=version)
-        services.case_form_save(actor=citizen, case=case, data=valid_form)
-        services.case_material_upload(
-            actor=citizen,
-            case=case,
-            uploaded_file=pdf(),
-            matter_material=material_named(version, "申请书"),
-        )
+        case = draft_with(version, citizen, valid_form, materials=("申请书",))
         case = services.case_accept(
             actor=clerk, case=services.case_submit(actor=citizen, case=case)
         )

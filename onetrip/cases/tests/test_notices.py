@@ -14,7 +14,7 @@ from onetrip.conftest import pdf_text
 from onetrip.core.models import AuditEntry
 from onetrip.signing import services as signing
 
-from .conftest import material_named, pdf
+from .conftest import draft_with, material_named
 
 pytestmark = pytest.mark.django_db
 
@@ -116,15 +116,7 @@ def test_approval_of_a_service_without_licence_states_its_result(
     version = publish(
         matter_type="public_service", result_name="生育服务登记凭证", consult_phone="0573-86001234"
     )
-    case = services.case_create(actor=citizen, version=version)
-    services.case_form_save(actor=citizen, case=case, data=valid_form)
-    for name in ("申请书", "经营场所使用证明"):
-        services.case_material_upload(
-            actor=citizen,
-            case=case,
-            uploaded_file=pdf(),
-            matter_material=material_named(version, name),
-        )
+    case = draft_with(version, citizen, valid_form)
     case = services.case_accept(actor=clerk, case=services.case_submit(actor=citizen, case=case))
     for _step in range(2):
         case = services.case_step_complete(actor=reviewer, case=case)

@@ -15,7 +15,7 @@ from onetrip.credit.services import credit_grade_set
 from onetrip.notify.models import Notification
 from onetrip.workdays.selectors import workday_add
 
-from .conftest import GUIDE, PDF, material_named, pdf, png
+from .conftest import GUIDE, PDF, draft_with, material_named, pdf, png
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -219,14 +219,7 @@ def test_refused_uploads_change_nothing(version, citizen, valid_form, settings):
 
 
 def _submitted_without_tolerable(version, citizen, valid_form):
-    case = services.case_create(actor=citizen, version=version)
-    services.case_form_save(actor=citizen, case=case, data=valid_form)
-    services.case_material_upload(
-        actor=citizen,
-        case=case,
-        uploaded_file=pdf(),
-        matter_material=material_named(version, "申请书"),
-    )
+    case = draft_with(version, citizen, valid_form, materials=("申请书",))
     return services.case_submit(actor=citizen, case=case)
 
 

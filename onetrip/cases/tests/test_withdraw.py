@@ -22,7 +22,7 @@ from onetrip.core.errors import DomainError, NotFound, PermissionDenied
 from onetrip.core.models import AuditEntry
 from onetrip.notify.models import Notification
 
-from .conftest import material_named, pdf
+from .conftest import draft_with, material_named, pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -375,14 +375,7 @@ def test_workbench_shows_the_status_and_reason_to_staff(client, submitted, citiz
 
 def test_nothing_is_added_to_a_withdrawn_case(version, citizen, valid_form, clerk):
     """Not a correction's upload, nor a material accepted as missing (容缺后补)."""
-    case = services.case_create(actor=citizen, version=version)
-    services.case_form_save(actor=citizen, case=case, data=valid_form)
-    services.case_material_upload(
-        actor=citizen,
-        case=case,
-        uploaded_file=pdf(),
-        matter_material=material_named(version, "申请书"),
-    )
+    case = draft_with(version, citizen, valid_form, materials=("申请书",))
     case = services.case_accept(actor=clerk, case=services.case_submit(actor=citizen, case=case))
     missing = MissingMaterial.objects.get(application=case)  # tolerated at acceptance
     services.case_withdraw(actor=citizen, case=case, reason=REASON)

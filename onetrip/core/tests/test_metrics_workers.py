@@ -28,12 +28,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
-    """gunicorn, two sync workers, started the way `onetrip serve` starts it."""
-    metrics_dir = tmp_path / "metrics"
-    metrics_dir.mkdir()
-    (metrics_dir / "counter_999999.db").write_bytes(b"left by an earlier run")
+def start_gunicorn(tmp_path, *, metrics_dir: Path, redis_url: str = ""):
+    """gunicorn with two sync workers, started the way `onetrip serve` starts it, on a fresh
+    SQLite file under `tmp_path`; returns (process, base URL) once it answers."""
     port = _free_port()
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")},
@@ -42,6 +39,8 @@ def server(tmp_path):
         "ONETRIP_VAR_DIR": str(tmp_path),
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
     }
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     process = subprocess.Popen(
         [
             *(sys.executable, "-m", "gunicorn", "onetrip.wsgi:application", *GUNICORN_OPTIONS),
@@ -55,6 +54,21 @@ def server(tmp_path):
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, process)
+    except AssertionError:
+        process.terminate()
+        process.wait(timeout=20)
+        raise
+    return process, base
+
+
+@pytest.fixture
+def server(tmp_path):
+    """gunicorn, two sync workers, started the way `onetrip serve` starts it."""
+    metrics_dir = tmp_path / "metrics"
+    metrics_dir.mkdir()
+    (metrics_dir / "counter_999999.db").write_bytes(b"left by an earlier run")
+    process, base = start_gunicorn(tmp_path, metrics_dir=metrics_dir)
+    try:
         yield base, metrics_dir
     finally:
         process.terminate()

@@ -2,9 +2,6 @@
 itself, and gunicorn started without REDIS_URL starts exactly one of it and stops it."""
 
 import datetime
-import os
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -15,9 +12,8 @@ from celery.schedules import schedule as every
 
 from onetrip.core import periodic
 
-from .test_metrics_workers import GUNICORN_OPTIONS, _free_port, _wait_until_up
+from .test_metrics_workers import start_gunicorn
 
-ROOT = Path(__file__).resolve().parents[3]
 ran: list[str] = []
 
 
@@ -130,28 +126,11 @@ def _periodic_pids(parent: int) -> list[int]:
 
 @pytest.mark.parametrize("redis", [False, True], ids=["one-box", "with-redis"])
 def test_gunicorn_runs_one_periodic_process_only_without_a_broker(tmp_path, redis):
-    port = _free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")},
-        "DJANGO_SETTINGS_MODULE": "onetrip.settings.base",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "ONETRIP_VAR_DIR": str(tmp_path),
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
-    }
-    if redis:
-        env["REDIS_URL"] = "redis://127.0.0.1:6379/15"  # never connected to: nothing is sent
-    process = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "gunicorn", "onetrip.wsgi:application", *GUNICORN_OPTIONS),
-            *("--bind", f"127.0.0.1:{port}", "--workers", "2", "--graceful-timeout", "5"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    # A Redis URL that is never connected to: nothing is sent while the test runs.
+    process, _base = start_gunicorn(
+        tmp_path, metrics_dir=tmp_path, redis_url="redis://127.0.0.1:6379/15" if redis else ""
     )
     try:
-        _wait_until_up(f"http://127.0.0.1:{port}", process)
         pids = _periodic_pids(process.pid)
         assert len(pids) == (0 if redis else 1)
     finally:
