@@ -1219,7 +1219,7 @@ def case_missing_supply(
 
 # Who the daily follow-up acts as, in the history and the audit trail.
 FOLLOW_UP_ACTOR = "system:cases"
-FOLLOW_UP_ROLES = {StaffRole.REVIEWER, StaffRole.DEPARTMENT_HEAD}
+REMINDED_ROLES = {StaffRole.REVIEWER, StaffRole.DEPARTMENT_HEAD}
 
 
 def _missing_open():
@@ -1284,11 +1284,22 @@ def _overdue_credit(case: Application, items, today: datetime.date):
     )
 
 
+def reviewers_and_heads(department_ids: set[int]) -> dict[int, list]:
+    """The reviewers and heads of these departments, by department, in one query: whom
+    reminders and follow-ups of the departments' cases go to."""
+    by_department: dict[int, list] = {}
+    for staff in staff_list(department_ids=department_ids):
+        if staff.role_set() & REMINDED_ROLES:
+            by_department.setdefault(staff.department_id, []).append(staff)
+    return by_department
+
+
 def missing_overdue_record(*, today: datetime.date) -> int:
     """Materials accepted as missing whose date has passed: mark them overdue, write it into
     the case's history, record the broken commitment in the credit file, and tell the applicant
     and the department's reviewers and heads. Once per material. Returns the cases."""
     groups = _by_case(_missing_open().filter(overdue_on__isnull=True, due_on__lt=today))
+    told = reviewers_and_heads({case.department_id for case, _items in groups})
     for case, items in groups:
         names = "、".join(m.matter_material.name for m in items)
         with transaction.atomic():
@@ -1317,15 +1328,14 @@ def missing_overdue_record(*, today: datetime.date) -> int:
                 _("Please supply them at once: %(names)s.") % {"names": names}
                 + (" " + _("This was recorded in your credit file.") if record else ""),
             )
-            for staff in staff_list(department_ids={case.department_id}):
-                if staff.role_set() & FOLLOW_UP_ROLES:
-                    notification_send(
-                        user=staff.user,
-                        title=_("Overdue materials accepted as missing: %(number)s")
-                        % {"number": case.number},
-                        body=names,
-                        link=reverse("casework:detail", args=[case.number]),
-                    )
+            for staff in told.get(case.department_id, ()):
+                notification_send(
+                    user=staff.user,
+                    title=_("Overdue materials accepted as missing: %(number)s")
+                    % {"number": case.number},
+                    body=names,
+                    link=reverse("casework:detail", args=[case.number]),
+                )
     return len(groups)
 
 

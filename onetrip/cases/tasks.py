@@ -6,15 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from onetrip.accounts.models import StaffRole
-from onetrip.accounts.selectors import staff_list
 from onetrip.notify.services import notification_send
 
 from . import services
 from .models import RUNNING_STATUSES, Application
 from .selectors import colour_for, yellow_cutoff
-
-REMINDED_ROLES = {StaffRole.REVIEWER, StaffRole.DEPARTMENT_HEAD}
 
 
 @shared_task
@@ -35,9 +31,8 @@ def supervision_remind(today: str | None = None) -> int:
         counts = per_department.setdefault(department_id, {"yellow": 0, "red": 0})
         counts[colour] += 1
     sent = 0
-    for staff in staff_list(department_ids=set(per_department)):
-        if not staff.role_set() & REMINDED_ROLES:
-            continue
+    told = services.reviewers_and_heads(set(per_department))
+    for staff in (staff for department in told.values() for staff in department):
         counts = per_department[staff.department_id]
         with override(settings.LANGUAGE_CODE):
             title = _("E-supervision: %(red)s overdue, %(yellow)s due within a working day") % (
