@@ -18,7 +18,7 @@ from onetrip.core.processcache import ProcessCache
 from onetrip.datasets.masking import mask_record
 from onetrip.datasets.models import DatasetField
 from onetrip.datasets.records import value_labels
-from onetrip.datasets.selectors import datasets_by_code, field_labels
+from onetrip.datasets.selectors import datasets_by_code, field_labels, masking_rules
 from onetrip.licences.models import LicenceType
 
 from .models import (
@@ -284,13 +284,12 @@ def pulled_for_case(*, case_number: str) -> dict:
             row.items = row.masked_items = [(_("licence number"), row.licence_number)]
             continue
         dataset = datasets.get(_dataset_code(row))
-        fields = list(dataset.fields.all()) if dataset else []
-        labels = {f.name: f.label or f.name for f in fields}
         coded = value_labels(dataset) if dataset else {}
         shown = {k: coded.get(k, {}).get(str(v), v) for k, v in (row.snapshot or {}).items()}
-        masked = mask_record(shown, {f.name: f.masking_rule for f in fields})
-        row.items = [(labels.get(k, k), v) for k, v in shown.items()]
-        row.masked_items = [(labels.get(k, k), v) for k, v in masked.items()]
+        masked = mask_record(shown, masking_rules(dataset) if dataset else {})
+        labels = field_labels(dataset, shown) if dataset else list(shown)
+        row.items = list(zip(labels, shown.values(), strict=True))
+        row.masked_items = list(zip(labels, masked.values(), strict=True))
     return {row.matter_material_id: row for row in rows}
 
 
