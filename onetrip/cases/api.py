@@ -3,7 +3,6 @@ and move it along. Handlers only parse, select and call the services."""
 
 import datetime
 
-from django.http import HttpResponse
 from ninja import Router, Schema
 
 from onetrip.exchange import selectors as exchange_selectors
@@ -180,11 +179,7 @@ def application_notice_pdf(request, number: str, kind: str):
     kind)."""
     case = _case(request, number)
     notice = selectors.notice_get(case=case, kind=kind)
-    response = HttpResponse(notices.notice_pdf(notice), content_type="application/pdf")
-    notices.notice_opened(notice, user=request.user, case=case)
-    response["Content-Disposition"] = f'inline; filename="{notice.number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return notices.notice_pdf_response(notice, user=request.user, case=case)
 
 
 @router.post("applications/{number}/submit", response=ApplicationOut)

@@ -11,6 +11,7 @@ import datetime
 import io
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -86,6 +87,16 @@ def notice_seal(notice: CaseNotice) -> None:
         notice.signature, notice.key_id, notice.alg = "", "", ""
         return
     notice.signature, notice.key_id, notice.alg = base64.b64encode(signature).decode(), key_id, alg
+
+
+def notice_pdf_response(notice: CaseNotice, *, user, case: Application) -> HttpResponse:
+    """The notice as a PDF answer, never cached on the way; the applicant's first one is its
+    electronic service (notice_opened). The caller got the case through case_get (audited)."""
+    response = HttpResponse(notice_pdf(notice), content_type="application/pdf")
+    notice_opened(notice, user=user, case=case)
+    response["Content-Disposition"] = f'inline; filename="{notice.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def notice_opened(notice: CaseNotice, *, user, case: Application) -> None:

@@ -4,7 +4,7 @@ a refused action re-renders the page with the reason and a 4xx status, keeping w
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -322,11 +322,7 @@ def notice_download(request, number: str, kind: str):
         notice = selectors.notice_get(case=case, kind=kind)
     except NotFound as error:
         raise Http404(error.message) from error
-    response = HttpResponse(notices.notice_pdf(notice), content_type="application/pdf")
-    notices.notice_opened(notice, user=request.user, case=case)
-    response["Content-Disposition"] = f'inline; filename="{notice.number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return notices.notice_pdf_response(notice, user=request.user, case=case)
 
 
 def notice_check(request, public_id):
