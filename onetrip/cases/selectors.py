@@ -159,6 +159,12 @@ def _page_number(page) -> int:
         return 1
 
 
+def _supervised_departments(user) -> set[int] | None:
+    """The departments whose cases the user supervises (None: the whole county)."""
+    staff = staff_for_user(user=user)
+    return department_ids_visible_to(staff=staff) if staff else set()
+
+
 def case_page_for_supervision(
     *,
     user,
@@ -181,11 +187,10 @@ def case_page_for_supervision(
         raise DomainError(
             "cases.invalid_colour", _("Choose red or yellow."), detail={"colour": colour}
         )
-    staff = staff_for_user(user=user)
     today = today or timezone.localdate()
     cutoff = yellow_cutoff(today)
     scope = Application.objects.filter(status__in=RUNNING_STATUSES, deadline_on__lte=cutoff)
-    visible = department_ids_visible_to(staff=staff) if staff else set()
+    visible = _supervised_departments(user)
     if visible is not None:
         scope = scope.filter(department_id__in=visible)
     if department_id:
@@ -272,13 +277,12 @@ def missing_overdue_for_supervision(*, user) -> list[MissingMaterial]:
     """Materials accepted as missing, overdue and still not supplied, of cases still being
     handled in the caller's supervision scope (the county for supervisors, their departments
     for heads), the longest overdue first. The caller has checked `supervision.view`."""
-    staff = staff_for_user(user=user)
     rows = MissingMaterial.objects.filter(
         overdue_on__isnull=False,
         supplied_at__isnull=True,
         application__status__in=HANDLING_STATUSES,
     )
-    visible = department_ids_visible_to(staff=staff) if staff else set()
+    visible = _supervised_departments(user)
     if visible is not None:
         rows = rows.filter(application__department_id__in=visible)
     return list(
