@@ -160,6 +160,7 @@ def test_applicant_and_case_staff_download_others_get_404_and_reads_are_audited(
     assert "李四" in pdf_text(response.content)
     page = client.get(f"/applications/{case.number}/").content.decode()
     assert f'href="{url}"' in page and "受理通知书" in page
+    assert "申请人已于" not in page  # that line is for staff
     assert client.get(f"/applications/{case.number}/notices/denial/").status_code == 404
 
     opened = case.notices.get().received_at
