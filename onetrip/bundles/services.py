@@ -41,6 +41,7 @@ from onetrip.cases.schema import form_clean
 from onetrip.catalogue.models import ApplicantKind, LifeEvent
 from onetrip.core import audit
 from onetrip.core.errors import DomainError, PermissionDenied
+from onetrip.core.uploads import original_name
 from onetrip.notify.services import notification_send
 
 from . import policies
@@ -272,11 +273,11 @@ def bundle_material_upload(
             "bundles.unknown_material", _("This material is not part of the bundle."), status=400
         )
     content_type, sha256 = case_services.upload_check(uploaded_file)
-    original = (getattr(uploaded_file, "name", "") or "file").replace("\\", "/").rsplit("/")[-1]
+    original = original_name(uploaded_file)
     stored = BundleMaterial(
         bundle=bundle,
         name=material.name,
-        original_name=original[:200],
+        original_name=original,
         content_type=content_type,
         size=uploaded_file.size,
         sha256=sha256,

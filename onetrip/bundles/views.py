@@ -16,10 +16,10 @@ from onetrip.accounts import policies as account_policies
 from onetrip.accounts import selectors as account_selectors
 from onetrip.cases.models import WITHDRAWAL_REASON_MAX_LENGTH, Channel
 from onetrip.cases.policies import staff_may_see
-from onetrip.cases.services import upload_max_bytes
 from onetrip.cases.views import form_fields, staff_required
 from onetrip.catalogue.selectors import life_event_get_public, life_event_list_public
 from onetrip.core.errors import DomainError, NotFound
+from onetrip.core.uploads import upload_max_bytes
 from onetrip.exchange import selectors as exchange_selectors
 
 from . import policies, selectors, services

@@ -17,7 +17,6 @@ Rules enforced here (see models.py for the life cycle):
 
 import datetime
 import functools
-import hashlib
 import logging
 
 from django.conf import settings
@@ -42,10 +41,11 @@ from onetrip.catalogue.models import (
     Prefill,
 )
 from onetrip.catalogue.selectors import version_frozen
-from onetrip.core import audit
+from onetrip.core import audit, uploads
 from onetrip.core.errors import DomainError, NotFound, PermissionDenied
 from onetrip.core.plain import PreparedInsert, prepare_insert, update_with_inserts
 from onetrip.core.plain_select import from_row
+from onetrip.core.uploads import original_name
 from onetrip.credit.selectors import credit_grade_get
 from onetrip.credit.services import credit_record_add
 from onetrip.departments.models import Department
@@ -79,19 +79,6 @@ logger = logging.getLogger(__name__)
 
 TOLERATED_GRADES = {"A", "B"}
 TOLERATED_SUPPLY_DAYS = 5
-# Allowed uploads: extension → (content type, magic bytes at the start of the file).
-UPLOAD_TYPES = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-}
-
-
-def upload_max_bytes() -> int:
-    return int(getattr(settings, "ONETRIP_CASE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
-
-
 # --- helpers -------------------------------------------------------------------------------
 
 
@@ -390,55 +377,15 @@ def case_form_save(*, actor, case: Application, data: dict, request=None) -> App
     return case
 
 
-def _check_upload(uploaded_file) -> tuple[str, str]:
-    """Type (by name and by content) and size; returns (content type, sha256)."""
-    name = getattr(uploaded_file, "name", "") or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    allowed = UPLOAD_TYPES.get(extension)
-    if allowed is None:
-        raise DomainError(
-            "cases.upload_type",
-            _("Only PDF, JPG and PNG files can be uploaded."),
-            detail={"name": name[:200]},
-            status=415,
-        )
-    limit = upload_max_bytes()
-    if uploaded_file.size > limit:
-        raise DomainError(
-            "cases.upload_too_large",
-            _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
-            detail={"size": uploaded_file.size, "limit": limit},
-            status=413,
-        )
-    if uploaded_file.size == 0:
-        raise DomainError("cases.upload_empty", _("The file is empty."), status=400)
-    content_type, magics = allowed
-    uploaded_file.seek(0)
-    head = uploaded_file.read(16)
-    if not any(head.startswith(magic) for magic in magics):
-        raise DomainError(
-            "cases.upload_type",
-            _("The file's content does not match its type (PDF, JPG or PNG)."),
-            detail={"name": name[:200]},
-            status=415,
-        )
-    digest = hashlib.sha256()
-    uploaded_file.seek(0)
-    for chunk in uploaded_file.chunks():
-        digest.update(chunk)
-    uploaded_file.seek(0)
-    return content_type, digest.hexdigest()
-
-
 def _store(case, *, actor, matter_material, uploaded_file) -> CaseMaterial:
-    content_type, sha256 = _check_upload(uploaded_file)
+    content_type, sha256 = upload_check(uploaded_file)
     if matter_material is not None and matter_material.version_id != case.matter_version_id:
         raise DomainError("cases.unknown_material", _("This material is not part of the service."))
-    original = (getattr(uploaded_file, "name", "") or "file").replace("\\", "/").rsplit("/")[-1]
+    original = original_name(uploaded_file)
     material = CaseMaterial(
         application=case,
         matter_material=matter_material,
-        original_name=original[:200],
+        original_name=original,
         content_type=content_type,
         size=uploaded_file.size,
         sha256=sha256,
@@ -1468,8 +1415,9 @@ def _bundle_decided(*, actor, case: Application) -> None:
 
 
 def upload_check(uploaded_file) -> tuple[str, str]:
-    """The upload rules of cases (type by name and content, size): (content type, sha256)."""
-    return _check_upload(uploaded_file)
+    """The upload rules (type by name and content, size) with cases' error codes:
+    (content type, sha256)."""
+    return uploads.upload_check(uploaded_file, domain="cases")
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from onetrip.accounts import policies as account_policies
 from onetrip.accounts import selectors as account_selectors
 from onetrip.catalogue.selectors import matter_get_public
 from onetrip.core.errors import DomainError, NotFound
+from onetrip.core.uploads import upload_max_bytes
 from onetrip.credit.selectors import credit_grade_get
 from onetrip.datasets.masking import mask
 from onetrip.datasets.models import MaskingRule
@@ -101,7 +102,7 @@ def case_context(request, case, **extra) -> dict:
             {"notice": n, "title": notices.notice_title(n)} for n in selectors.notices_of(case)
         ],
         "correction": correction,
-        "upload_limit_mb": services.upload_max_bytes() // (1024 * 1024),
+        "upload_limit_mb": upload_max_bytes() // (1024 * 1024),
         "may_withdraw": services.case_is_withdrawable(case),
         "reason_max_length": WITHDRAWAL_REASON_MAX_LENGTH,
         **extra,
