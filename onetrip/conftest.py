@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -133,7 +134,9 @@ def staff_factory(department_factory):
 
     def make(*, department="县市场监管局", roles=("reviewer",), username=None, password=PASSWORD):
         n = next(counter)
-        code = {"县市场监管局": "HY-SCJG", "县卫生健康局": "HY-WJJ"}.get(department, f"HY-D{n}")
+        code = {"县市场监管局": "HY-SCJG", "县卫生健康局": "HY-WJJ", "县公安局": "HY-GAJ"}.get(
+            department, f"HY-D{n}"
+        )
         dept = department_factory(code=code, name=department)
         user = services.staff_create(
             username=username or f"staff{n}",
@@ -263,3 +266,36 @@ def pdf_text(content: bytes) -> str:
 
     reader = PdfReader(io.BytesIO(content))
     return "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+
+
+@pytest.fixture
+def token_for():
+    """A bearer token of `user` from our provider's models (as /o/token/ would store it)."""
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken
+    from oauth2_provider.models import Application as OAuthClient
+
+    made = {}
+
+    def make(user) -> dict:
+        if user.pk in made:
+            return made[user.pk]
+        client = OAuthClient.objects.create(
+            name=f"app-{user.pk}",
+            client_type="confidential",
+            authorization_grant_type="authorization-code",
+            redirect_uris="https://rp.example/cb",
+            user=user,
+        )
+        value = f"token-{user.pk}-submit"
+        AccessToken.objects.create(
+            user=user,
+            application=client,
+            token=value,
+            expires=timezone.now() + datetime.timedelta(hours=1),
+            scope="read write",
+        )
+        made[user.pk] = {"HTTP_AUTHORIZATION": f"Bearer {value}"}
+        return made[user.pk]
+
+    return make

@@ -28,6 +28,7 @@ urlpatterns = [
     path("workbench/datasets/", include("onetrip.datasets.workbench_urls")),
     path("workbench/credit/", include("onetrip.credit.workbench_urls")),
     path("workbench/exchange/", include("onetrip.exchange.workbench_urls")),
+    path("workbench/objections/", include("onetrip.objections.workbench_urls")),
     path("workbench/licences/", include("onetrip.licences.workbench_urls")),
     path("workbench/", include("onetrip.workbench.urls")),
     path("applications/", include("onetrip.ratings.urls")),
@@ -37,6 +38,7 @@ urlpatterns = [
     path("opendata/", include("onetrip.opendata.urls")),
     path("", include("onetrip.licences.urls")),
     path("", include("onetrip.exchange.urls")),
+    path("", include("onetrip.objections.urls")),
     path("", include("onetrip.portal.urls")),
 ]
 

@@ -4,7 +4,7 @@ a refused action re-renders the page with the reason and a 4xx status, keeping w
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,7 +14,7 @@ from onetrip.accounts import policies as account_policies
 from onetrip.accounts import selectors as account_selectors
 from onetrip.catalogue.selectors import matter_get_public
 from onetrip.core.errors import DomainError, NotFound
-from onetrip.core.uploads import upload_max_bytes
+from onetrip.core.uploads import stored_file_response, upload_max_bytes
 from onetrip.credit.selectors import credit_grade_get
 from onetrip.datasets.masking import mask
 from onetrip.datasets.models import MaskingRule
@@ -304,15 +304,7 @@ def material_file(request, number: str, public_id):
         material = selectors.material_get(case=case, public_id=public_id)
     except NotFound as error:
         raise Http404(error.message) from error
-    response = FileResponse(
-        material.file.open("rb"),
-        content_type=material.content_type,
-        as_attachment=material.content_type == "application/pdf",
-        filename=material.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(material)
 
 
 @login_required

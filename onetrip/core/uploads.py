@@ -67,3 +67,19 @@ def original_name(uploaded_file) -> str:
     """The file's own name without any path a browser sent along, at most 200 characters."""
     name = (getattr(uploaded_file, "name", "") or "file").replace("\\", "/").rsplit("/")[-1]
     return name[:200]
+
+
+def stored_file_response(stored):
+    """A stored upload (an UploadedFile row) for download: PDFs as attachments, images inline,
+    never sniffed into another type, never kept by a shared cache."""
+    from django.http import FileResponse
+
+    response = FileResponse(
+        stored.file.open("rb"),
+        content_type=stored.content_type,
+        as_attachment=stored.content_type == "application/pdf",
+        filename=stored.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -23,12 +23,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
-from onetrip.regions.models import Region, short_code
+from onetrip.core import audit
+from onetrip.core.errors import DomainError, NotFound
+from onetrip.regions.models import Region, full_code, short_code
+from onetrip.registries import services as registry_services
 from onetrip.registries.models import EntityRecord, PopulationRecord
 
-from .models import Dataset, DatasetRecord, DataSource
+from .models import Dataset, DatasetField, DatasetRecord, DataSource, FieldType
 
 CHUNK = 2000
 
@@ -42,6 +46,9 @@ class Source:
     iterate: Callable[[list[str]], Iterator[dict]]
     count: Callable[[], int]
     labels: Callable[[], dict[str, dict[str, str]]] = dict
+    # (key, {field: typed value}, actor, reason) → None: writes a correction into the row.
+    # None: the rows are a copy of another system's, corrected there.
+    correct: Callable[[str, dict, object, str], None] | None = None
 
 
 _SOURCES: dict[str, Source] = {}
@@ -134,6 +141,32 @@ def _entities_iter(names):
         yield _project(row, names)
 
 
+def _region(code):
+    if code in (None, ""):
+        return None
+    region = Region.objects.filter(code=full_code(str(code))).first()
+    if region is None:
+        raise DomainError(
+            "datasets.invalid_value",
+            _("No region has the code %(code)s.") % {"code": code},
+            detail={"field": "household_region"},
+            status=422,
+        )
+    return region
+
+
+def _population_correct(key, values, actor, reason):
+    if "household_region" in values:
+        values = {**values, "household_region": _region(values["household_region"])}
+    registry_services.population_record_correct(
+        actor=actor, id_number=key, values=values, reason=reason
+    )
+
+
+def _entities_correct(key, values, actor, reason):
+    registry_services.entity_record_correct(actor=actor, uscc=key, values=values, reason=reason)
+
+
 def _choice_labels(model) -> Callable[[], dict[str, dict[str, str]]]:
     """{field: {code: label}} from the model's choices (labels in the active language)."""
 
@@ -154,6 +187,7 @@ source_register(
         _population_iter,
         lambda: PopulationRecord.objects.count(),
         _choice_labels(PopulationRecord),
+        _population_correct,
     ),
 )
 source_register(
@@ -163,6 +197,7 @@ source_register(
         _entities_iter,
         lambda: EntityRecord.objects.count(),
         _choice_labels(EntityRecord),
+        _entities_correct,
     ),
 )
 
@@ -219,3 +254,101 @@ def records_count(dataset: Dataset) -> int:
         return DatasetRecord.objects.filter(dataset=dataset).count()
     source = _source(dataset)
     return source.count() if source else 0
+
+
+# --- corrections -----------------------------------------------------------------------------
+
+
+def record_correctable(dataset: Dataset) -> bool:
+    """Can a correction be written into the rows here (imported records, the registries), or
+    are they a copy of another system's, corrected there (the credit registry's summary)?"""
+    if dataset.source == DataSource.RECORDS:
+        return True
+    source = _source(dataset)
+    return source is not None and source.correct is not None
+
+
+def _invalid_value(field: DatasetField, message: str) -> DomainError:
+    return DomainError(
+        "datasets.invalid_value",
+        message,
+        detail={"field": field.name, "label": field.label or field.name},
+        status=422,
+    )
+
+
+def value_parse(field: DatasetField, text, labels: dict[str, str] | None = None):
+    """A value typed by a person (年-月-日, 12.5, 是/否, 女) as the field's type; for a field that
+    holds codes, a label is read as its code. Empty text is None."""
+    text = str(text if text is not None else "").strip()
+    if text == "":
+        return None
+    if labels:
+        by_label = {label: code for code, label in labels.items()}
+        text = by_label.get(text, text)
+        if text not in labels:
+            choices = "、".join(labels.values())
+            raise _invalid_value(
+                field,
+                _("%(label)s must be one of: %(choices)s")
+                % {"label": field.label or field.name, "choices": choices},
+            )
+    parsers = {
+        FieldType.INTEGER: int,
+        FieldType.DECIMAL: Decimal,
+        FieldType.DATE: datetime.date.fromisoformat,
+        FieldType.DATETIME: datetime.datetime.fromisoformat,
+        FieldType.BOOLEAN: _boolean,
+    }
+    parser = parsers.get(field.field_type)
+    if parser is None:
+        return text
+    try:
+        return parser(text)
+    except (ValueError, ArithmeticError) as error:
+        raise _invalid_value(
+            field,
+            _("%(label)s is not a valid %(type)s.")
+            % {"label": field.label or field.name, "type": FieldType(field.field_type).label},
+        ) from error
+
+
+def _boolean(text: str) -> bool:
+    truthy, falsy = {"是", "true", "1", "yes"}, {"否", "false", "0", "no"}
+    if text.lower() in truthy:
+        return True
+    if text.lower() in falsy:
+        return False
+    raise ValueError(text)
+
+
+@transaction.atomic
+def record_correct(dataset: Dataset, key_value: str, values: dict, *, actor, reason: str) -> None:
+    """Writes corrected values (already of the fields' types, see value_parse) into the row
+    with this key, where the rows live; audited with the reason."""
+    if dataset.source == DataSource.RECORDS:
+        row = (
+            DatasetRecord.objects.select_for_update()
+            .filter(dataset=dataset, key=key_value)
+            .order_by("id")
+            .first()
+        )
+        if row is None:
+            raise NotFound("datasets.record_not_found", _("No record has this key."))
+        row.data = {**row.data, **{name: plain(value) for name, value in values.items()}}
+        row.save(update_fields=["data", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="datasets.record.correct",
+            target=row,
+            detail={"dataset": dataset.code, "fields": sorted(values), "reason": reason[:500]},
+        )
+        return
+    source = _source(dataset)
+    if source is None or source.correct is None:
+        raise DomainError(
+            "datasets.not_correctable",
+            _("This dataset's rows are corrected in the owner's own system."),
+            detail={"dataset": dataset.code},
+        )
+    source.correct(key_value, values, actor, reason)

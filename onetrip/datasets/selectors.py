@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from onetrip.core.errors import NotFound, PermissionDenied
 
-from .models import Dataset, DatasetField
+from .models import Dataset, DatasetField, DataSource
 
 
 def is_staff(user) -> bool:
@@ -84,3 +84,15 @@ def field_labels(dataset: Dataset, names) -> list[str]:
 def masking_rules(dataset: Dataset) -> dict[str, str]:
     """{field name: masking rule}, for masking.mask_record."""
     return {f.name: f.masking_rule for f in dataset.fields.all()}
+
+
+def subject_type_for(dataset: Dataset) -> str:
+    """Whose data a dataset's rows are, by its key: a natural person's ("person": the population
+    registry, or keyed by a citizen ID such as id_number or owner_id_number), a legal person's
+    ("legal": keyed by a USCC) or nobody's in particular ("record")."""
+    key = dataset.key_field
+    if dataset.source == DataSource.POPULATION or key == "id_number" or key.endswith("_id_number"):
+        return "person"
+    if dataset.source == DataSource.ENTITIES or key == "uscc" or key.endswith("_uscc"):
+        return "legal"
+    return "record"

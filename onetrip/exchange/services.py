@@ -24,9 +24,10 @@ from onetrip.core.errors import DomainError, NotFound, PermissionDenied
 from onetrip.core.processcache import ProcessCache
 from onetrip.datasets import records
 from onetrip.datasets.masking import mask_record
-from onetrip.datasets.models import Dataset, DatasetField, DataSource, SharingClass
-from onetrip.datasets.selectors import datasets_by_code
+from onetrip.datasets.models import Dataset, DatasetField, SharingClass
+from onetrip.datasets.selectors import datasets_by_code, subject_type_for
 from onetrip.identity import services as identity_services
+from onetrip.objections.selectors import fields_under_objection
 
 from . import grantcache
 from .models import (
@@ -555,14 +556,6 @@ def _write_counts(keys: list[tuple[int, datetime.date]]) -> None:
 writebehind.register("exchange.calls", _write_counts)
 
 
-def subject_type_for(dataset: Dataset) -> str:
-    if dataset.source == DataSource.POPULATION or dataset.key_field == "id_number":
-        return "person"
-    if dataset.source == DataSource.ENTITIES or dataset.key_field == "uscc":
-        return "legal"
-    return "record"
-
-
 def record_lookup(dataset: Dataset, key_value: str) -> dict | None:
     """The raw record (field name → value) through the catalogue's look-up."""
     return records.record_lookup(dataset, key_value)
@@ -643,6 +636,10 @@ def records_read(*, client: ExchangeClient, code: str, query: dict, request=None
         "key_field": dataset.key_field,
         "record": record,
         "masked": [name for name in grant.fields if name not in set(grant.clear_fields)],
+        # What the record's subject has said is wrong and the owner is checking (数据异议).
+        "under_objection": [
+            name for name in fields_under_objection(dataset.pk, key_value) if name in grant.fields
+        ],
         "grant_valid_until": grant.valid_until,
     }
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from onetrip.core import audit
-from onetrip.core.errors import DomainError
+from onetrip.core.errors import DomainError, NotFound
 
 from .models import EntityRecord, EntityStatus, Gender, PopulationRecord
 
@@ -112,3 +112,83 @@ def entity_record_save(
             subject_id=uscc,
         )
     return record, outcome
+
+
+# --- corrections (a data objection upheld by the owner department) -----------------------------
+
+POPULATION_CORRECTABLE = {"name", "gender", "birth_date", "household_region", "address", "phone"}
+ENTITY_CORRECTABLE = {
+    "name",
+    "entity_type",
+    "legal_representative",
+    "legal_representative_id_number",
+    "registered_capital",
+    "address",
+    "status",
+    "established_on",
+}
+
+
+def _correct(model, lookup: dict, values: dict, allowed: set[str], *, actor, audit_as, reason):
+    unknown = sorted(set(values) - allowed)
+    if unknown:
+        raise DomainError(
+            "registries.not_correctable",
+            _("These fields cannot be corrected here: %(fields)s") % {"fields": "、".join(unknown)},
+            detail={"fields": unknown},
+        )
+    record = model.objects.select_for_update().filter(**lookup).first()
+    if record is None:
+        raise NotFound("registries.record_not_found", _("No record has this key."))
+    changed = [name for name, value in values.items() if getattr(record, name) != value]
+    for name in changed:
+        setattr(record, name, values[name])
+    if changed:
+        record.save(update_fields=[*changed, "updated_at"])
+    subject_type, subject_id = audit_as
+    audit.record(
+        actor=actor,
+        action=f"registries.{model._meta.model_name.removesuffix('record')}.correct",
+        target=record,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        detail={"fields": changed, "reason": reason[:500]},
+    )
+    return record
+
+
+@transaction.atomic
+def population_record_correct(*, actor, id_number: str, values: dict, reason: str):
+    """Corrects fields of a population-registry row (values already of the fields' types; the
+    household region as a Region). Audited with the reason, e.g. the objection's number."""
+    if "name" in values and not str(values["name"]).strip():
+        raise DomainError("registries.invalid_record", _("The population record is not valid."))
+    if "gender" in values and values["gender"] not in Gender.values:
+        raise DomainError("registries.invalid_record", _("The population record is not valid."))
+    return _correct(
+        PopulationRecord,
+        {"id_number": id_number},
+        values,
+        POPULATION_CORRECTABLE,
+        actor=actor,
+        audit_as=("person", id_number),
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def entity_record_correct(*, actor, uscc: str, values: dict, reason: str):
+    """Corrects fields of a legal-entity registry row; as population_record_correct."""
+    if "name" in values and not str(values["name"]).strip():
+        raise DomainError("registries.invalid_record", _("The legal-entity record is not valid."))
+    if "status" in values and values["status"] not in EntityStatus.values:
+        raise DomainError("registries.invalid_record", _("The legal-entity record is not valid."))
+    return _correct(
+        EntityRecord,
+        {"uscc": uscc},
+        values,
+        ENTITY_CORRECTABLE,
+        actor=actor,
+        audit_as=("legal", uscc),
+        reason=reason,
+    )

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "onetrip.exchange",
     "onetrip.catalogue",
     "onetrip.credit",
+    "onetrip.objections",
     "onetrip.cases",
     "onetrip.ratings",
     "onetrip.statistics",
@@ -179,7 +180,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onetrip.cases.tasks.missing_follow_up",
         "schedule": crontab(hour=8, minute=40),
     },
+    "objections-remind-due": {
+        "task": "onetrip.objections.tasks.remind_due",
+        "schedule": crontab(hour=8, minute=50, day_of_week="mon-sat"),
+    },
 }
+# Data objections (数据异议): the owner department answers within this many working days,
+# counted from the day after filing.
+ONETRIP_DATA_OBJECTION_DAYS = int(os.environ.get("ONETRIP_DATA_OBJECTION_DAYS", "5"))
 # Materials accepted as missing (容缺受理) and not supplied by their date: the broken commitment
 # is a minor bad-conduct credit record valid this many days (0: no record).
 ONETRIP_TOLERATED_OVERDUE_CREDIT_DAYS = int(

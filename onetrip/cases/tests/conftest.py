@@ -187,36 +187,3 @@ def on_day(monkeypatch):
         monkeypatch.setattr(services, "_today", lambda: day)
 
     return set_day
-
-
-@pytest.fixture
-def token_for():
-    """A bearer token of `user` from our provider's models (as /o/token/ would store it)."""
-    from django.utils import timezone
-    from oauth2_provider.models import AccessToken
-    from oauth2_provider.models import Application as OAuthClient
-
-    made = {}
-
-    def make(user) -> dict:
-        if user.pk in made:
-            return made[user.pk]
-        client = OAuthClient.objects.create(
-            name=f"app-{user.pk}",
-            client_type="confidential",
-            authorization_grant_type="authorization-code",
-            redirect_uris="https://rp.example/cb",
-            user=user,
-        )
-        value = f"token-{user.pk}-submit"
-        AccessToken.objects.create(
-            user=user,
-            application=client,
-            token=value,
-            expires=timezone.now() + datetime.timedelta(hours=1),
-            scope="read write",
-        )
-        made[user.pk] = {"HTTP_AUTHORIZATION": f"Bearer {value}"}
-        return made[user.pk]
-
-    return make

@@ -31,6 +31,18 @@ BELOW = {
         "datasets",  # publishing checks ID-only sources against the data catalogue
     },
     "credit": {"core", "regions", "departments", "registries", "datasets"},
+    # Data objections: a subject's records (datasets) corrected by the owner's data officers.
+    "objections": {
+        "core",
+        "regions",
+        "departments",
+        "registries",
+        "datasets",
+        "accounts",
+        "identity",  # the API's sign-in
+        "notify",
+        "workdays",
+    },
     # The exchange (support layer) reads e-licences for ID-only handling.
     "exchange": {
         "core",
@@ -43,6 +55,7 @@ BELOW = {
         "notify",
         "signing",
         "licences",
+        "objections",  # fields under objection are marked in the answers
     },
     "cases": {
         "core",

@@ -68,6 +68,12 @@ MENU = [
         {"exchangework:grants", "exchangework:usage"},
     ),
     (
+        "objectionswork:list",
+        _("Data objections"),
+        ("datasets.edit",),
+        {"objectionswork:list", "objectionswork:detail", "objectionswork:decide"},
+    ),
+    (
         "workbench:grants",
         _("Visibility grants"),
         ("accounts.grant_department",),

@@ -1,0 +1,274 @@
+"""Reads of data objections, and of the records a person may object to ("my data").
+
+A person sees their own objections and the records about them and the legal persons they
+represent; an owner department's data officers see the objections to their datasets. Reading
+a record about someone is audited, also when it is their own."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onetrip.accounts import selectors as account_selectors
+from onetrip.core import audit
+from onetrip.core.errors import NotFound
+from onetrip.core.processcache import ProcessCache
+from onetrip.datasets import records
+from onetrip.datasets.models import Dataset, DatasetRecord, DataSource
+from onetrip.datasets.selectors import subject_type_for
+from onetrip.datasets.services import can_edit, department_of
+from onetrip.workdays.selectors import workday_add
+
+from .models import DataObjection, ObjectionStatus
+
+# --- whose records a user may see and object to ------------------------------------------------
+
+
+@dataclass
+class Subjects:
+    """The people and legal persons a user speaks for: {key: name}."""
+
+    person: dict[str, str] = field(default_factory=dict)
+    legal: dict[str, str] = field(default_factory=dict)
+
+    def of_type(self, subject_type: str) -> dict[str, str]:
+        return (
+            self.person
+            if subject_type == "person"
+            else self.legal
+            if subject_type == "legal"
+            else {}
+        )
+
+
+def subjects_of(user) -> Subjects:
+    """Oneself, and the legal persons one represents or whose account this is."""
+    subjects = Subjects()
+    if not getattr(user, "is_authenticated", False):
+        return subjects
+    person = account_selectors.person_for_user(user=user)
+    if person is not None:
+        subjects.person[person.id_number] = person.name
+        for legal in account_selectors.legal_persons_represented_by(person=person):
+            subjects.legal[legal.uscc] = legal.name
+    legal_account = getattr(user, "legal_person", None)
+    if legal_account is not None:
+        subjects.legal[legal_account.uscc] = legal_account.name
+    return subjects
+
+
+def display_value(value, labels: dict[str, str] | None = None) -> str:
+    """A record's value as a person reads it (codes as their labels, yes/no in words)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    text = str(value)
+    return (labels or {}).get(text, text)
+
+
+@dataclass
+class RecordView:
+    """One dataset's record about one subject, as its subject sees it."""
+
+    dataset: Dataset
+    subject_type: str
+    key: str
+    subject_name: str
+    rows: list[tuple[str, str, str]]  # (field name, label, value as read)
+    open_objection: DataObjection | None = None
+
+
+def _keyed_datasets():
+    """Active datasets whose rows are someone's (keyed by a citizen ID or a USCC)."""
+    datasets = Dataset.objects.filter(is_active=True).exclude(key_field="").select_related("owner")
+    datasets = datasets.prefetch_related("fields").order_by("code")
+    return [d for d in datasets if subject_type_for(d) in ("person", "legal")]
+
+
+def record_view(dataset: Dataset, *, subject_type: str, key: str, name: str, row: dict):
+    labels = records.value_labels(dataset)
+    fields = sorted(dataset.fields.all(), key=lambda f: (f.position, f.id))
+    rows = [
+        (f.name, f.label or f.name, display_value(row.get(f.name), labels.get(f.name)))
+        for f in fields
+    ]
+    return RecordView(dataset, subject_type, key, name, rows)
+
+
+def my_records(*, user, request=None) -> list[RecordView]:
+    """Every record the data catalogue holds about the user and the legal persons they
+    represent, with any objection still open. Each subject's read is audited."""
+    subjects = subjects_of(user)
+    datasets = _keyed_datasets()
+    imported = _imported_rows(datasets, subjects)
+    views = []
+    for dataset in datasets:
+        subject_type = subject_type_for(dataset)
+        for key, name in subjects.of_type(subject_type).items():
+            if dataset.source == DataSource.RECORDS:
+                row = imported.get((dataset.pk, key))
+                row = {f: row.get(f) for f in records.field_names(dataset)} if row else None
+            else:
+                row = records.record_lookup(dataset, key)
+            if row is not None:
+                views.append(
+                    record_view(dataset, subject_type=subject_type, key=key, name=name, row=row)
+                )
+    open_by_record = {
+        (o.dataset_id, o.key): o
+        for o in DataObjection.objects.filter(
+            status=ObjectionStatus.OPEN, key__in=[*subjects.person, *subjects.legal]
+        )
+    }
+    for view in views:
+        view.open_objection = open_by_record.get((view.dataset.pk, view.key))
+    for subject_type in ("person", "legal"):
+        for key in subjects.of_type(subject_type):
+            audit.record(
+                actor=user,
+                action="objections.own_data.read",
+                subject_type=subject_type,
+                subject_id=key,
+                purpose=_("The subject reads the records held about them"),
+                request=request,
+                detail={"datasets": [v.dataset.code for v in views if v.key == key]},
+            )
+    return views
+
+
+def _imported_rows(datasets, subjects: Subjects) -> dict[tuple[int, str], dict]:
+    """The imported rows about these subjects, in one query over the (dataset, key) index."""
+    ids = [d.pk for d in datasets if d.source == DataSource.RECORDS]
+    keys = [*subjects.person, *subjects.legal]
+    if not ids or not keys:
+        return {}
+    rows = DatasetRecord.objects.filter(dataset_id__in=ids, key__in=keys).order_by("id")
+    found: dict[tuple[int, str], dict] = {}
+    for dataset_id, key, data in rows.values_list("dataset_id", "key", "data"):
+        found.setdefault((dataset_id, key), data)
+    return found
+
+
+def record_for_objection(*, user, code: str, key: str, request=None) -> RecordView:
+    """One record of the user (or of a legal person they represent), to object to."""
+    dataset = (
+        Dataset.objects.filter(code=code, is_active=True)
+        .select_related("owner")
+        .prefetch_related("fields")
+        .first()
+    )
+    subject_type = subject_type_for(dataset) if dataset else "record"
+    name = subjects_of(user).of_type(subject_type).get(key)
+    row = records.record_lookup(dataset, key) if name is not None else None
+    if row is None:
+        raise NotFound("objections.record_not_found", _("You have no record in this dataset."))
+    audit.record(
+        actor=user,
+        action="objections.own_data.read",
+        subject_type=subject_type,
+        subject_id=key,
+        purpose=_("The subject reads the records held about them"),
+        request=request,
+        detail={"datasets": [dataset.code]},
+    )
+    return record_view(dataset, subject_type=subject_type, key=key, name=name, row=row)
+
+
+# --- objections ------------------------------------------------------------------------------
+
+
+def _with_related(queryset):
+    return queryset.select_related("dataset", "owner", "filed_by", "decided_by")
+
+
+def objections_of_user(*, user):
+    return _with_related(DataObjection.objects.filter(filed_by=user))
+
+
+def objection_get_for_filer(*, user, public_id) -> DataObjection:
+    objection = objections_of_user(user=user).filter(public_id=public_id).first()
+    if objection is None:
+        raise NotFound("objections.not_found", _("No such objection."))
+    return objection
+
+
+def objections_for_officer(*, user, status: str = ""):
+    """The objections to the datasets of the officer's department (none for others)."""
+    department = department_of(user)
+    if department is None or not can_edit(user, department):
+        return DataObjection.objects.none()
+    queryset = _with_related(DataObjection.objects.filter(owner=department))
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def objection_get_for_officer(*, user, public_id, request=None) -> DataObjection:
+    objection = objections_for_officer(user=user).filter(public_id=public_id).first()
+    if objection is None:
+        raise NotFound("objections.not_found", _("No such objection."))
+    audit.record(
+        actor=user,
+        action="objections.read",
+        target=objection,
+        subject_type=objection.subject_type,
+        subject_id=objection.key,
+        purpose=_("Checking a data objection"),
+        request=request,
+    )
+    return objection
+
+
+def objection_colour(objection: DataObjection, *, today: datetime.date | None = None) -> str:
+    """green, yellow (one working day or less left) or red (overdue); "" once answered."""
+    if not objection.is_open:
+        return ""
+    today = today or timezone.localdate()
+    if today > objection.due_on:
+        return "red"
+    return "yellow" if objection.due_on <= workday_add(today, 1).date else "green"
+
+
+def queue_counts(*, user) -> dict[str, int]:
+    queryset = objections_for_officer(user=user, status=ObjectionStatus.OPEN)
+    today = timezone.localdate()
+    return {
+        "open": queryset.count(),
+        "overdue": queryset.filter(due_on__lt=today).count(),
+    }
+
+
+# --- the exchange's marker ---------------------------------------------------------------------
+
+_open_fields = ProcessCache("ONETRIP_EXCHANGE_CACHE_SECONDS", maxsize=5_000)
+
+
+def _open_fields_of(dataset_id: int) -> dict[str, list[str]]:
+    """{key: field names} of the dataset's open objections, kept a few seconds per process:
+    few records are under objection, and the exchange asks on every call."""
+    kept = _open_fields.get(dataset_id)
+    if kept is None:
+        kept = {}
+        rows = DataObjection.objects.filter(dataset_id=dataset_id, status=ObjectionStatus.OPEN)
+        for key, items in rows.values_list("key", "items"):
+            kept[key] = [item["name"] for item in items]
+        _open_fields.put(dataset_id, kept)
+    return kept
+
+
+def fields_under_objection(dataset_id: int, key: str) -> list[str]:
+    """The fields of this record that its subject has objected to and that are being checked."""
+    return _open_fields_of(dataset_id).get(key, [])
+
+
+def record_now(*, objection: DataObjection) -> dict[str, str]:
+    """What the record says now about the fields in question (the officer compares), as read;
+    audited with the officer's read of the objection."""
+    row = records.record_lookup(objection.dataset, objection.key) or {}
+    labels = records.value_labels(objection.dataset)
+    return {
+        item["name"]: display_value(row.get(item["name"]), labels.get(item["name"]))
+        for item in objection.items
+    }
