@@ -63,6 +63,8 @@ DEMO_STAFF = (
     ("demo-head", "顾国平", "县市场监管局", ["department_head"]),
     ("demo-grid", "沈建华", None, ["grid_worker"]),  # None: the first town's government
     ("demo-data", "徐佳怡", "县政务数据办", ["data_officer"]),
+    # The population registry's keeper answers data objections to it (数据异议).
+    ("demo-police-data", "陈志明", "县公安局", ["data_officer"]),
     ("demo-supervisor", "钱卫东", "县政府办公室", ["supervisor"]),
     ("demo-admin", "陆志远", "县政务数据办", ["administrator"]),
 )

@@ -30,6 +30,7 @@ from onetrip.notify.services import sms_muted
 from onetrip.regions import selectors as region_selectors
 from onetrip.regions import services as region_services
 from onetrip.registries import services as registry_services
+from onetrip.registries.models import PopulationRecord
 from onetrip.signing import selectors as signing_selectors
 from onetrip.signing import services as signing_services
 from onetrip.spatial import services as spatial_services
@@ -62,15 +63,21 @@ def data_file(kind: str, region_code: str) -> Path:
 
 
 def _registry_people(county, county_code: str) -> dict[str, object]:
-    """Writes the population registry: the demo account holders and a few hundred others."""
+    """Writes the population registry: the demo account holders and a few hundred others. Rows
+    there already are kept as they are (a data objection may have corrected one)."""
     villages = list(region_selectors.region_descendants(code=county.code, level="village"))
     places = villages or list(region_selectors.region_towns(county_code=county.code)) or [county]
-    records = {}
     rows = [
         (p.name, p.gender, p.birth, p.id_number(county_code), p.phone) for p in data.DEMO_PEOPLE
     ]
     rows += data.population(county_code)
+    records = {
+        r.id_number: r
+        for r in PopulationRecord.objects.filter(id_number__in=[row[3] for row in rows])
+    }
     for index, (name, gender, birth, id_number, phone) in enumerate(rows):
+        if id_number in records:
+            continue
         place = places[index % len(places)]
         chain = [*region_selectors.region_ancestors(region=place)[1:], place]
         address = "".join(region.name for region in chain) + f"{index % 97 + 1}号"
@@ -341,6 +348,57 @@ def _licences(county, county_code: str, citizens: dict) -> None:
         )
 
 
+# Data objections of the demo citizens to their population records: one answered (the record
+# corrected), one waiting for the public-security bureau's data officer.
+DEMO_OBJECTIONS = (
+    (
+        "citizen_l3",
+        {"address": "{county}武原街道海滨东路18号"},
+        "今年已搬家，户籍住址已变更，平台上仍是旧地址。",
+        True,
+    ),
+    ("citizen_l2", {"phone": "13957300011"}, "手机号码已更换，登记的联系电话有误。", False),
+)
+
+
+def _objections(citizens: dict, staff: dict) -> None:
+    """The demo's objections, made through the services once (skipped when there is no
+    POP-BASE or no officer of its owner)."""
+    from onetrip.datasets.models import Dataset
+    from onetrip.objections import services as objection_services
+    from onetrip.objections.models import DataObjection
+
+    dataset = Dataset.objects.filter(code="POP-BASE").select_related("owner").first()
+    officer = next(
+        (
+            user
+            for user in staff.values()
+            if dataset is not None and user.staff.department_id == dataset.owner_id
+        ),
+        None,
+    )
+    filers = [citizens[key] for key, *_rest in DEMO_OBJECTIONS]
+    if officer is None or DataObjection.objects.filter(filed_by__in=filers).exists():
+        return
+    county = dataset.owner.region.name
+    for key, proposed, statement, answered in DEMO_OBJECTIONS:
+        user = citizens[key]
+        objection = objection_services.objection_file(
+            actor=user,
+            dataset=dataset,
+            key=account_selectors.person_for_user(user=user).id_number,
+            proposed={name: value.format(county=county) for name, value in proposed.items()},
+            statement=statement,
+        )
+        if answered:
+            objection_services.objection_decide(
+                actor=officer,
+                objection=objection,
+                upheld=True,
+                note="经核对户籍档案，予以更正。",
+            )
+
+
 def demo_load(
     *, region_code: str | None = None, migrate: bool = True, samples: bool = True
 ) -> DemoSummary:
@@ -399,6 +457,8 @@ def _load(region_code: str, *, samples: bool = True) -> DemoSummary:
         if samples
         else 0
     )
+
+    _objections(citizens, staff)
 
     summary = DemoSummary(region_code=region_code, samples=sample_count)
     labels = {

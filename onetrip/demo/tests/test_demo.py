@@ -95,7 +95,7 @@ def test_the_demo_data_is_well_formed_and_complete(demo_output):
 @pytest.mark.django_db
 def test_every_printed_login_signs_in(demo_output, client):
     logins = LOGIN.findall(demo_output["first"])
-    assert len(logins) == 10
+    assert len(logins) == 11
     for identifier, password, secret in logins:
         client.logout()
         response = client.post("/login/", {"identifier": identifier, "password": password})
@@ -111,3 +111,18 @@ def test_every_printed_login_signs_in(demo_output, client):
             user.username,
             getattr(getattr(user, "person", None), "id_number", ""),
         )
+
+
+@pytest.mark.django_db
+def test_the_demo_has_data_objections_one_answered(demo_output):
+    from onetrip.notify.models import Notification
+    from onetrip.objections.models import DataObjection
+
+    answered, waiting = DataObjection.objects.order_by("status")  # open < upheld
+    answered, waiting = (waiting, answered) if answered.status == "open" else (answered, waiting)
+    assert (answered.status, waiting.status) == ("upheld", "open")
+    record = PopulationRecord.objects.get(id_number=answered.key)
+    assert record.address == answered.corrected_values["address"] and answered.corrected_here
+    assert waiting.owner.name.endswith("公安局") and waiting.items[0]["name"] == "phone"
+    told = Notification.objects.filter(user=answered.filed_by).order_by("-id").first()
+    assert answered.number in told.title and "已更正" in told.title
