@@ -33,6 +33,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     },
     StaffRole.SUPERVISOR: {
         "supervision.view",
+        "objections.oversee",  # every department's data objections, read only
         "cases.view",
         "catalogue.publish",
         "audit.view",

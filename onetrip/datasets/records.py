@@ -46,6 +46,8 @@ class Source:
     iterate: Callable[[list[str]], Iterator[dict]]
     count: Callable[[], int]
     labels: Callable[[], dict[str, dict[str, str]]] = dict
+    # row → {field: {code: label}} for codes whose labels depend on the row (region codes).
+    row_labels: Callable[[dict], dict[str, dict[str, str]]] | None = None
     # (key, {field: typed value}, actor, reason) → None: writes a correction into the row.
     # None: the rows are a copy of another system's, corrected there.
     correct: Callable[[str, dict, object, str], None] | None = None
@@ -141,18 +143,37 @@ def _entities_iter(names):
         yield _project(row, names)
 
 
-def _region(code):
-    if code in (None, ""):
+def _region(value):
+    """A region by its code or by its exact name (as a person writes it)."""
+    if value in (None, ""):
         return None
-    region = Region.objects.filter(code=full_code(str(code))).first()
+    value = str(value).strip()
+    region = None
+    if value.isdigit() and len(value) in (6, 9, 12):
+        region = Region.objects.filter(code=full_code(value)).first()
+    if region is None:
+        named = list(Region.objects.filter(name=value)[:2])
+        region = named[0] if len(named) == 1 else None
     if region is None:
         raise DomainError(
             "datasets.invalid_value",
-            _("No region has the code %(code)s.") % {"code": code},
+            _("No region has the code or name %(value)s.") % {"value": value},
             detail={"field": "household_region"},
             status=422,
         )
     return region
+
+
+def _region_names(row: dict) -> dict[str, dict[str, str]]:
+    """The household region's name (with its town for a village) for a population row."""
+    code = row.get("household_region")
+    if not code:
+        return {}
+    region = Region.objects.select_related("parent").filter(code=full_code(str(code))).first()
+    if region is None:
+        return {}
+    parent = region.parent if region.level == "village" and region.parent else None
+    return {"household_region": {str(code): f"{parent.name if parent else ''}{region.name}"}}
 
 
 def _population_correct(key, values, actor, reason):
@@ -187,6 +208,7 @@ source_register(
         _population_iter,
         lambda: PopulationRecord.objects.count(),
         _choice_labels(PopulationRecord),
+        _region_names,
         _population_correct,
     ),
 )
@@ -197,6 +219,7 @@ source_register(
         _entities_iter,
         lambda: EntityRecord.objects.count(),
         _choice_labels(EntityRecord),
+        None,
         _entities_correct,
     ),
 )
@@ -232,6 +255,17 @@ def value_labels(dataset: Dataset) -> dict[str, dict[str, str]]:
     raw rows keep the codes, pages show the labels."""
     source = _source(dataset)
     return source.labels() if source else {}
+
+
+def display_labels(dataset: Dataset, row: dict) -> dict[str, dict[str, str]]:
+    """value_labels, and the labels of codes that only the row tells (its region's name): what
+    a page needs to show this row to a person."""
+    labels = value_labels(dataset)
+    source = _source(dataset)
+    if source is not None and source.row_labels is not None:
+        for name, more in source.row_labels(row).items():
+            labels[name] = {**labels.get(name, {}), **more}
+    return labels
 
 
 def records_iter(dataset: Dataset) -> Iterator[dict]:

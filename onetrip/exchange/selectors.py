@@ -17,7 +17,7 @@ from onetrip.core.models import AuditEntry
 from onetrip.core.processcache import ProcessCache
 from onetrip.datasets.masking import mask_record
 from onetrip.datasets.models import DatasetField
-from onetrip.datasets.records import value_labels
+from onetrip.datasets.records import display_labels
 from onetrip.datasets.selectors import datasets_by_code, field_labels, masking_rules
 from onetrip.licences.models import LicenceType
 
@@ -284,7 +284,7 @@ def pulled_for_case(*, case_number: str) -> dict:
             row.items = row.masked_items = [(_("licence number"), row.licence_number)]
             continue
         dataset = datasets.get(_dataset_code(row))
-        coded = value_labels(dataset) if dataset else {}
+        coded = display_labels(dataset, row.snapshot or {}) if dataset else {}
         shown = {k: coded.get(k, {}).get(str(v), v) for k, v in (row.snapshot or {}).items()}
         masked = mask_record(shown, masking_rules(dataset) if dataset else {})
         labels = field_labels(dataset, shown) if dataset else list(shown)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onetrip.accounts import selectors as account_selectors
+from onetrip.accounts.policies import has_permission
 from onetrip.core import audit
 from onetrip.core.errors import NotFound
 from onetrip.core.processcache import ProcessCache
@@ -21,6 +22,8 @@ from onetrip.datasets.services import can_edit, department_of
 from onetrip.workdays.selectors import workday_add
 
 from .models import DataObjection, ObjectionStatus
+
+OVERSEE = "objections.oversee"
 
 # --- whose records a user may see and object to ------------------------------------------------
 
@@ -88,7 +91,7 @@ def _keyed_datasets():
 
 
 def record_view(dataset: Dataset, *, subject_type: str, key: str, name: str, row: dict):
-    labels = records.value_labels(dataset)
+    labels = records.display_labels(dataset, row)
     fields = sorted(dataset.fields.all(), key=lambda f: (f.position, f.id))
     rows = [
         (f.name, f.label or f.name, display_value(row.get(f.name), labels.get(f.name)))
@@ -194,12 +197,25 @@ def objection_get_for_filer(*, user, public_id) -> DataObjection:
     return objection
 
 
-def objections_for_officer(*, user, status: str = ""):
-    """The objections to the datasets of the officer's department (none for others)."""
+def may_oversee(user) -> bool:
+    """Supervisors see every department's objections (read only: the owner answers)."""
+    return getattr(user, "user_type", "") == "staff" and has_permission(user, OVERSEE)
+
+
+def is_officer(user) -> bool:
     department = department_of(user)
-    if department is None or not can_edit(user, department):
+    return department is not None and can_edit(user, department)
+
+
+def objections_for_officer(*, user, status: str = ""):
+    """The objections to the datasets of the officer's department; every objection for a
+    supervisor; none for others."""
+    if may_oversee(user):
+        queryset = _with_related(DataObjection.objects.all())
+    elif is_officer(user):
+        queryset = _with_related(DataObjection.objects.filter(owner=department_of(user)))
+    else:
         return DataObjection.objects.none()
-    queryset = _with_related(DataObjection.objects.filter(owner=department))
     if status:
         queryset = queryset.filter(status=status)
     return queryset
@@ -267,7 +283,7 @@ def record_now(*, objection: DataObjection) -> dict[str, str]:
     """What the record says now about the fields in question (the officer compares), as read;
     audited with the officer's read of the objection."""
     row = records.record_lookup(objection.dataset, objection.key) or {}
-    labels = records.value_labels(objection.dataset)
+    labels = records.display_labels(objection.dataset, row)
     return {
         item["name"]: display_value(row.get(item["name"]), labels.get(item["name"]))
         for item in objection.items

@@ -52,7 +52,8 @@ def _items(dataset: Dataset, row: dict, proposed: dict) -> list[dict]:
     """The fields in question with the record's value now and what it should be, each checked
     against the field's type; every problem is told at once."""
     fields = {f.name: f for f in dataset.fields.all()}
-    labels = records.value_labels(dataset)
+    labels = records.value_labels(dataset)  # the codes a person may choose from
+    shown = records.display_labels(dataset, row)
     items, problems = [], {}
     for name, text in proposed.items():
         field = fields.get(name)
@@ -60,7 +61,7 @@ def _items(dataset: Dataset, row: dict, proposed: dict) -> list[dict]:
             problems[name] = _("This field cannot be objected to here.")
             continue
         text = str(text or "").strip()
-        current = selectors.display_value(row.get(name), labels.get(name))
+        current = selectors.display_value(row.get(name), shown.get(name))
         if len(text) > VALUE_MAX:
             problems[name] = _("At most %(n)s characters.") % {"n": VALUE_MAX}
         elif text == current:

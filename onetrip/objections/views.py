@@ -18,7 +18,7 @@ from onetrip.core.errors import DomainError, NotFound
 from onetrip.core.uploads import stored_file_response, upload_max_bytes
 from onetrip.datasets import records
 from onetrip.datasets.models import FieldType
-from onetrip.datasets.services import can_edit, department_of
+from onetrip.datasets.services import can_edit
 
 from . import selectors, services
 from .models import ObjectionStatus
@@ -186,14 +186,14 @@ def evidence_file(request, public_id, evidence_id: int):
 
 
 def officer_required(view):
-    """Signed-in data officers of a department (who answer objections to its datasets)."""
+    """Signed-in data officers of a department (who answer objections to its datasets) and
+    supervisors (who follow every department's)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        department = department_of(request.user)
-        if department is None or not can_edit(request.user, department):
+        if not (selectors.is_officer(request.user) or selectors.may_oversee(request.user)):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -216,6 +216,7 @@ def work_list(request):
             "status": status,
             "statuses": ObjectionStatus.choices,
             "counts": selectors.queue_counts(user=request.user),
+            "oversee": selectors.may_oversee(request.user),
         },
     )
 
@@ -240,6 +241,7 @@ def _work_context(request, objection, *, error=None) -> dict:
         "colour": selectors.objection_colour(objection),
         "rows": rows,
         "correctable": records.record_correctable(objection.dataset),
+        "may_answer": can_edit(request.user, objection.owner),
         "error": error,
         "note": request.POST.get("note", "") if error is not None else "",
     }

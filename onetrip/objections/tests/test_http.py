@@ -211,3 +211,18 @@ def test_the_exchange_marks_fields_under_objection(
         {"decision": "reject", "note": "与户籍档案一致"},
     )
     assert client.get(url, params, **bearer).json()["under_objection"] == []
+
+
+def test_supervisors_follow_every_department_read_only(client, citizen, staff_factory, token_for):
+    public_id = file_by_api(client, citizen, token_for).json()["id"]
+    supervisor = staff_factory(department="县政府办公室", roles=("supervisor",)).user
+    client.force_login(supervisor)
+    queue = client.get("/workbench/objections/").content.decode()
+    assert "县公安局" in queue and "只读" in queue
+    detail = client.get(f"/workbench/objections/{public_id}/").content.decode()
+    assert 'data-testid="read-only"' in detail and 'data-testid="uphold"' not in detail
+    refused = client.post(
+        f"/workbench/objections/{public_id}/decide/", {"decision": "reject", "note": "不对"}
+    )
+    assert refused.status_code == 403
+    assert DataObjection.objects.get().status == ObjectionStatus.OPEN

@@ -248,3 +248,24 @@ def test_officers_are_reminded_once_the_working_day_before(citizen, officer, pop
     assert services.objections_remind_due(today=objection.due_on) == 0
     reminder = Notification.objects.get(user=officer)
     assert objection.number in reminder.title
+
+
+def test_a_household_region_is_written_by_name_and_read_by_name(citizen, officer, pop_base, region):
+    from onetrip.objections.selectors import record_for_objection
+    from onetrip.regions.models import Region
+
+    town = Region.objects.create(code="330424001000", name="武原街道", level="town", parent=region)
+    view = record_for_objection(user=citizen, code="POP-BASE", key=citizen.person.id_number)
+    assert ("household_region", "户籍地", "海盐县") in view.rows  # the name, not 330424
+
+    objection = file(citizen, pop_base, proposed={"household_region": "武原街道"})
+    assert objection.items[0]["current"] == "海盐县"
+    services.objection_decide(actor=officer, objection=objection, upheld=True)
+    record = PopulationRecord.objects.get(id_number=citizen.person.id_number)
+    assert record.household_region == town
+
+    second = file(citizen, pop_base, proposed={"household_region": "不存在的街道"})
+    with pytest.raises(DomainError) as refused:
+        services.objection_decide(actor=officer, objection=second, upheld=True)
+    assert refused.value.code == "datasets.invalid_value"
+    assert PopulationRecord.objects.get(pk=record.pk).household_region == town

@@ -70,7 +70,7 @@ MENU = [
     (
         "objectionswork:list",
         _("Data objections"),
-        ("datasets.edit",),
+        ("datasets.edit", "objections.oversee"),
         {"objectionswork:list", "objectionswork:detail", "objectionswork:decide"},
     ),
     (

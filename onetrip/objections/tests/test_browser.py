@@ -1,0 +1,84 @@
+"""In Chromium: on a phone a citizen finds a wrong address in their data and objects with a
+photo; at a desk the public-security bureau's data officer corrects the record; the citizen
+sees the answer and the corrected record."""
+
+import pyotp
+import pytest
+
+from onetrip.conftest import PASSWORD, assert_accessible, screenshot
+from onetrip.objections.tests.conftest import PNG
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NEW_ADDRESS = "海盐县武原街道新桥北路8号"
+
+
+def sign_in(page, identifier: str, *, totp_secret: str = ""):
+    page.fill("#id_identifier", identifier)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    if totp_secret:
+        page.wait_for_url("**/login/totp/")
+        page.fill("#id_code", pyotp.TOTP(totp_secret).now())
+        page.locator("main form button[type=submit]").click()
+
+
+def test_a_citizen_objects_and_the_owner_corrects(
+    phone_page, browser_page, citizen, officer, insurance, tmp_path
+):
+    from onetrip.registries.models import PopulationRecord
+
+    photo = tmp_path / "户口簿.png"
+    photo.write_bytes(PNG)
+    page = phone_page
+    page.goto("/me/")
+    sign_in(page, citizen.person.id_number)
+    page.wait_for_url("**/me/")
+    page.get_by_test_id("my-data-link").click()
+    page.wait_for_url("**/me/data/")
+    records = page.get_by_test_id("my-record")
+    assert records.count() == 2
+    population = page.locator("[data-testid=my-record][data-dataset=POP-BASE]")
+    assert "海盐县武原街道旧址1号" in population.inner_text()
+    assert_accessible(page)
+    screenshot(page, "objections-my-data-phone")
+
+    population.get_by_test_id("object-link").click()
+    page.get_by_test_id("field-address").locator("input[type=checkbox]").check()
+    page.fill("#value-address", NEW_ADDRESS)
+    page.fill("#statement", "我已于今年迁居，户籍住址已变更。")
+    page.set_input_files("#evidence", str(photo))
+    assert_accessible(page)
+    screenshot(page, "objections-form-phone")
+    page.get_by_test_id("send").click()
+    page.wait_for_url("**/me/data/objections/*/")
+    number = page.get_by_test_id("objection-number").inner_text()
+    assert page.get_by_test_id("objection-status").inner_text() == "核查中"
+    assert NEW_ADDRESS in page.get_by_test_id("item-address").inner_text()
+
+    desk = browser_page
+    desk.goto("/workbench/objections/")
+    sign_in(desk, officer.username, totp_secret=officer.totp_secret)
+    desk.wait_for_url("**/workbench/objections/")
+    row = desk.get_by_test_id("objection-row")
+    assert row.count() == 1 and number in row.inner_text() and "朱**" in row.inner_text()
+    assert_accessible(desk)
+    row.locator("a").click()
+    assert "海盐县武原街道旧址1号" in desk.get_by_test_id("item-address").inner_text()
+    assert "户口簿.png" in desk.locator("main").inner_text()
+    desk.fill("#note", "经核对户籍档案，予以更正。")
+    assert_accessible(desk)
+    screenshot(desk, "objections-workbench-answer")
+    desk.get_by_test_id("uphold").click()
+    desk.wait_for_load_state()
+    assert desk.get_by_test_id("objection-status").inner_text() == "已更正"
+    assert PopulationRecord.objects.get(id_number=citizen.person.id_number).address == NEW_ADDRESS
+
+    page.reload()
+    assert page.get_by_test_id("objection-status").inner_text() == "已更正"
+    assert "经核对户籍档案" in page.get_by_test_id("answer").inner_text()
+    screenshot(page, "objections-answered-phone")
+    page.goto("/me/data/")
+    population = page.locator("[data-testid=my-record][data-dataset=POP-BASE]")
+    assert NEW_ADDRESS in population.inner_text()
+    assert "已更正" in page.get_by_test_id("my-objections").inner_text()
