@@ -101,6 +101,12 @@ class CreditRecord(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # 异议标注: the subject has objected to the record and the source department is checking it.
+    under_objection = models.BooleanField(_("under objection"), default=False)
+    # Withdrawn by the source department (an objection upheld, a decision annulled): it no
+    # longer counts, and is kept as history.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("credit record")

@@ -52,7 +52,10 @@ def _today(on: datetime.date | None) -> datetime.date:
 def records_valid(subject_type: str, subject_id: str, *, on: datetime.date | None = None):
     today = _today(on)
     return CreditRecord.objects.filter(
-        subject_type=subject_type, subject_id=subject_id, decided_on__lte=today
+        subject_type=subject_type,
+        subject_id=subject_id,
+        decided_on__lte=today,
+        withdrawn_at__isnull=True,
     ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
 
 

@@ -226,12 +226,9 @@ def credit_list_add(
 
 def credit_list_remove(*, actor, entry: CreditListEntry, reason: str, request=None):
     """Takes a subject off a list (credit repair 信用修复, or a mistake); kept as history."""
-    if _recorder_department(actor, entry.department) != entry.department and not (
-        isinstance(actor, str) or actor.is_superuser
-    ):
-        raise PermissionDenied(
-            "credit.permission_denied", _("Only the listing department may remove the entry.")
-        )
+    _require_source_department(
+        actor, entry.department, _("Only the listing department may remove the entry.")
+    )
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(
@@ -253,3 +250,47 @@ def credit_list_remove(*, actor, entry: CreditListEntry, reason: str, request=No
             request=request,
         )
     return entry
+
+
+def _require_source_department(actor, department, message) -> None:
+    if _recorder_department(actor, department) != department and not (
+        isinstance(actor, str) or actor.is_superuser
+    ):
+        raise PermissionDenied("credit.permission_denied", message)
+
+
+def credit_record_mark_objection(*, record: CreditRecord, open_: bool) -> None:
+    """Marks (or unmarks) a record as under objection (异议标注), for everyone who reads it
+    while its source department checks it. Called by the objections app in its transaction."""
+    CreditRecord.objects.filter(pk=record.pk).update(under_objection=open_)
+    record.under_objection = open_
+
+
+def credit_record_withdraw(*, actor, record: CreditRecord, reason: str, request=None):
+    """The source department withdraws a record (an objection upheld, a decision annulled): it
+    stops counting towards the grade at once and stays as history."""
+    _require_source_department(
+        actor, record.department, _("Only the source department may withdraw the record.")
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            "credit.invalid", _("Give a reason."), detail={"reason": _("Give a reason.")}
+        )
+    if record.withdrawn_at is not None:
+        raise DomainError("credit.already_withdrawn", _("This record was already withdrawn."))
+    with transaction.atomic():
+        record.withdrawn_at, record.withdrawn_reason = timezone.now(), reason[:300]
+        record.under_objection = False
+        record.save(update_fields=["withdrawn_at", "withdrawn_reason", "under_objection"])
+        audit.record(
+            actor=actor,
+            action="credit.record.withdraw",
+            target=record,
+            target_id=str(record.public_id),
+            subject_type=record.subject_type,
+            subject_id=record.subject_id,
+            detail={"reason": reason[:300]},
+            request=request,
+        )
+    return record

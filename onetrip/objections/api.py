@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from onetrip.core.errors import NotFound
+from onetrip.credit.models import CreditRecord
 from onetrip.datasets.models import Dataset
 from onetrip.identity.api_auth import bearer_or_session
 
@@ -29,6 +30,7 @@ class ObjectionOut(Schema):
     number: str
     dataset: str
     dataset_name: str
+    credit_record: str | None
     department: str
     status: str
     status_label: str
@@ -45,9 +47,13 @@ class ObjectionOut(Schema):
 
 
 class ObjectionIn(Schema):
-    dataset: str
-    key: str
-    fields: dict[str, str]
+    """Either fields of a dataset's record (`dataset`, `key`, `fields`) or one credit record
+    (`credit_record`, its id)."""
+
+    dataset: str = ""
+    key: str = ""
+    fields: dict[str, str] = {}
+    credit_record: str = ""
     statement: str
     phone: str = ""
 
@@ -62,8 +68,11 @@ def _out(objection: DataObjection) -> dict:
     return {
         "id": str(objection.public_id),
         "number": objection.number,
-        "dataset": objection.dataset.code,
-        "dataset_name": objection.dataset.name,
+        "dataset": objection.dataset.code if objection.dataset_id else "",
+        "dataset_name": objection.data_name,
+        "credit_record": str(objection.credit_record.public_id)
+        if objection.credit_record_id
+        else None,
         "department": objection.owner.name,
         "status": objection.status,
         "status_label": str(ObjectionStatus(objection.status).label),
@@ -114,9 +123,22 @@ def objections_list(request, status: str = ""):
 @router.post("objections", response={201: ObjectionOut})
 def objection_file(request, body: ObjectionIn):
     """Object to fields of a record about the caller (or a legal person they represent):
-    `fields` maps field names to what they should be. 404 `objections.record_not_found` when
-    the caller has no record with this key; 409 `objections.already_open`; 422 with the problem
-    per field in `detail.fields`."""
+    `fields` maps field names to what they should be; or to one credit record
+    (`credit_record`), which is withdrawn when the objection is upheld. 404
+    `objections.record_not_found` when the caller has no such record; 409
+    `objections.already_open`; 422 with the problem per field in `detail.fields`."""
+    if body.credit_record:
+        record = CreditRecord.objects.filter(public_id=_valid_uuid(body.credit_record)).first()
+        if record is None:
+            raise NotFound("objections.record_not_found", _("You have no record in this dataset."))
+        objection = services.objection_file_credit(
+            actor=request.user,
+            record=record,
+            statement=body.statement,
+            phone=body.phone,
+            request=request,
+        )
+        return 201, _out(objection)
     dataset = Dataset.objects.filter(code=body.dataset).first()
     if dataset is None:
         raise NotFound("objections.record_not_found", _("You have no record in this dataset."))

@@ -23,9 +23,22 @@ class DataObjection(models.Model):
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     # NULL only until the row has its id, which the number is made of.
     number = models.CharField(_("number"), max_length=32, unique=True, null=True)  # noqa: DJ001
+    # What is objected to: fields of a dataset's record, or one credit record (a penalty, an
+    # unpaid judgment...) that the subject says is wrong or should not count.
     dataset = models.ForeignKey(
         "datasets.Dataset",
         verbose_name=_("dataset"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    credit_record = models.ForeignKey(
+        "credit.CreditRecord",
+        verbose_name=_("credit record"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
@@ -81,9 +94,18 @@ class DataObjection(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["dataset", "key"],
-                condition=models.Q(status="open"),
+                condition=models.Q(status="open", credit_record__isnull=True),
                 name="objection_one_open_per_record",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["credit_record"],
+                condition=models.Q(status="open", credit_record__isnull=False),
+                name="objection_one_open_per_credit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(dataset__isnull=False) | models.Q(credit_record__isnull=False),
+                name="objection_has_a_target",
+            ),
         ]
         indexes = [
             models.Index(fields=["owner", "status", "due_on"], name="objection_owner_queue"),
@@ -96,6 +118,17 @@ class DataObjection(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == ObjectionStatus.OPEN
+
+    @property
+    def data_name(self) -> str:
+        """What a person reads for the data objected to: the dataset, or the credit record."""
+        if self.credit_record_id is not None:
+            record = self.credit_record
+            return _("Credit record: %(category)s (%(date)s)") % {
+                "category": record.category,
+                "date": record.decided_on.isoformat(),
+            }
+        return self.dataset.name
 
 
 def evidence_upload_to(instance, filename: str) -> str:

@@ -15,6 +15,7 @@ from onetrip.accounts.policies import has_permission
 from onetrip.core import audit
 from onetrip.core.errors import NotFound
 from onetrip.core.processcache import ProcessCache
+from onetrip.credit.models import CreditRecord
 from onetrip.datasets import records
 from onetrip.datasets.models import Dataset, DatasetRecord, DataSource
 from onetrip.datasets.selectors import subject_type_for
@@ -141,6 +142,69 @@ def my_records(*, user, request=None) -> list[RecordView]:
     return views
 
 
+@dataclass
+class CreditView:
+    """A credit record about the user (or a legal person they represent), with any open
+    objection to it."""
+
+    record: CreditRecord
+    subject_name: str
+    open_objection: DataObjection | None = None
+
+
+def my_credit_records(*, user) -> list[CreditView]:
+    """The credit records (not withdrawn) about the user and the legal persons they represent;
+    read with my_records, whose audit entries cover them."""
+    subjects = subjects_of(user)
+    names = {("person", k): v for k, v in subjects.person.items()}
+    names.update({("legal", k): v for k, v in subjects.legal.items()})
+    if not names:
+        return []
+    rows = (
+        CreditRecord.objects.filter(
+            subject_id__in=[key for _type, key in names], withdrawn_at__isnull=True
+        )
+        .select_related("department")
+        .order_by("-decided_on", "-id")
+    )
+    views = [
+        CreditView(r, names[(r.subject_type, r.subject_id)])
+        for r in rows
+        if (r.subject_type, r.subject_id) in names
+    ]
+    open_by_record = {
+        o.credit_record_id: o
+        for o in DataObjection.objects.filter(
+            status=ObjectionStatus.OPEN, credit_record__in=[v.record for v in views]
+        )
+    }
+    for view in views:
+        view.open_objection = open_by_record.get(view.record.pk)
+    return views
+
+
+def credit_record_for_objection(*, user, public_id, request=None) -> CreditView:
+    """One credit record about the user (or a legal person they represent), to object to."""
+    record = (
+        CreditRecord.objects.filter(public_id=public_id, withdrawn_at__isnull=True)
+        .select_related("department")
+        .first()
+    )
+    name = subjects_of(user).of_type(record.subject_type).get(record.subject_id) if record else None
+    if name is None:
+        raise NotFound("objections.record_not_found", _("You have no record in this dataset."))
+    audit.record(
+        actor=user,
+        action="objections.own_data.read",
+        subject_type=record.subject_type,
+        subject_id=record.subject_id,
+        purpose=_("The subject reads the records held about them"),
+        request=request,
+        detail={"credit_record": str(record.public_id)},
+    )
+    return CreditView(record, name)
+
+
 def _imported_rows(datasets, subjects: Subjects) -> dict[tuple[int, str], dict]:
     """The imported rows about these subjects, in one query over the (dataset, key) index."""
     ids = [d.pk for d in datasets if d.source == DataSource.RECORDS]
@@ -183,7 +247,7 @@ def record_for_objection(*, user, code: str, key: str, request=None) -> RecordVi
 
 
 def _with_related(queryset):
-    return queryset.select_related("dataset", "owner", "filed_by", "decided_by")
+    return queryset.select_related("dataset", "credit_record", "owner", "filed_by", "decided_by")
 
 
 def objections_of_user(*, user):
@@ -282,6 +346,9 @@ def fields_under_objection(dataset_id: int, key: str) -> list[str]:
 def record_now(*, objection: DataObjection) -> dict[str, str]:
     """What the record says now about the fields in question (the officer compares), as read;
     audited with the officer's read of the objection."""
+    if objection.credit_record_id is not None:
+        record = objection.credit_record
+        return {"credit_record": record.description or record.category}
     row = records.record_lookup(objection.dataset, objection.key) or {}
     labels = records.display_labels(objection.dataset, row)
     return {

@@ -15,6 +15,8 @@ from onetrip.accounts.models import StaffRole
 from onetrip.core import audit
 from onetrip.core.errors import DomainError, NotFound, PermissionDenied
 from onetrip.core.uploads import original_name, upload_check
+from onetrip.credit.models import CreditRecord
+from onetrip.credit.services import credit_record_mark_objection, credit_record_withdraw
 from onetrip.datasets import records
 from onetrip.datasets.models import Dataset
 from onetrip.datasets.selectors import subject_type_for
@@ -148,27 +150,37 @@ def objection_file(
     items = _items(dataset, row, proposed or {})
     statement = _statement(statement)
     files = _evidence_checked(evidence)
-    if DataObjection.objects.filter(dataset=dataset, key=key, status=ObjectionStatus.OPEN).exists():
+    open_ = DataObjection.objects.filter(
+        dataset=dataset, key=key, credit_record__isnull=True, status=ObjectionStatus.OPEN
+    )
+    if open_.exists():
         raise _invalid(
             "already_open",
             _("An objection to this record is being checked. Wait for its answer or withdraw it."),
             status=409,
         )
-    today = timezone.localdate()
-    due = workday_add(today, answer_days())
     objection = DataObjection(
         dataset=dataset,
         owner_id=dataset.owner_id,
         key=key,
         subject_type=subject_type,
         subject_name=name,
-        filed_by=actor,
-        phone=(phone or getattr(actor, "phone", "") or "").strip()[:20],
         items=items,
-        statement=statement,
-        due_on=due.date,
-        due_provisional=due.provisional,
     )
+    return _open(
+        objection, actor=actor, statement=statement, phone=phone, files=files, request=request
+    )
+
+
+def _open(objection: DataObjection, *, actor, statement, phone, files, request) -> DataObjection:
+    """Saves a new objection with its number, due date and evidence; audits it and tells the
+    person and the owner's data officers."""
+    today = timezone.localdate()
+    due = workday_add(today, answer_days())
+    objection.filed_by = actor
+    objection.phone = (phone or getattr(actor, "phone", "") or "").strip()[:20]
+    objection.statement = statement
+    objection.due_on, objection.due_provisional = due.date, due.provisional
     _open_one(objection)
     objection.number = f"SJYY{today:%Y%m%d}{objection.pk:06d}"
     objection.save(update_fields=["number"])
@@ -187,12 +199,56 @@ def objection_file(
         actor=actor,
         action="objections.file",
         target=objection,
-        subject_type=subject_type,
-        subject_id=key,
+        subject_type=objection.subject_type,
+        subject_id=objection.key,
         request=request,
-        detail={"dataset": dataset.code, "fields": [item["name"] for item in items]},
+        detail={
+            "dataset": objection.dataset.code if objection.dataset_id else "",
+            "credit_record": str(objection.credit_record.public_id)
+            if objection.credit_record_id
+            else "",
+            "fields": [item["name"] for item in objection.items],
+        },
     )
     _tell_filed(objection)
+    return objection
+
+
+@transaction.atomic
+def objection_file_credit(
+    *, actor, record: CreditRecord, statement: str, phone: str = "", evidence=(), request=None
+) -> DataObjection:
+    """A person (or a legal person's representative) says that a credit record about them is
+    wrong or should not count (信用信息异议). The record is marked as under objection while its
+    source department checks it; upheld, the record is withdrawn."""
+    name = selectors.subjects_of(actor).of_type(record.subject_type).get(record.subject_id)
+    if name is None or record.withdrawn_at is not None:
+        raise NotFound("objections.record_not_found", _("You have no record in this dataset."))
+    statement = _statement(statement)
+    files = _evidence_checked(evidence)
+    label = _("Credit record: %(category)s (%(date)s)") % {
+        "category": record.category,
+        "date": record.decided_on.isoformat(),
+    }
+    objection = DataObjection(
+        credit_record=record,
+        owner_id=record.department_id,
+        key=record.subject_id,
+        subject_type=record.subject_type,
+        subject_name=name,
+        items=[
+            {
+                "name": "credit_record",
+                "label": label,
+                "current": record.description or record.category,
+                "proposed": str(_("Withdraw the record")),
+            }
+        ],
+    )
+    objection = _open(
+        objection, actor=actor, statement=statement, phone=phone, files=files, request=request
+    )
+    credit_record_mark_objection(record=record, open_=True)
     return objection
 
 
@@ -203,7 +259,7 @@ def _fields_text(objection: DataObjection) -> str:
 def _tell_filed(objection: DataObjection) -> None:
     facts = {
         "number": objection.number,
-        "dataset": objection.dataset.name,
+        "dataset": objection.data_name,
         "fields": _fields_text(objection),
         "date": objection.due_on.isoformat(),
     }
@@ -297,7 +353,16 @@ def objection_decide(
     objection = _locked(objection)
     _require_open(objection)
     note = (note or "").strip()[:STATEMENT_MAX]
-    if upheld:
+    if upheld and objection.credit_record_id is not None:
+        credit_record_withdraw(
+            actor=actor,
+            record=objection.credit_record,
+            reason=f"{objection.number} {note}".strip(),
+            request=request,
+        )
+        objection.corrected_here = True
+        objection.status = ObjectionStatus.UPHELD
+    elif upheld:
         texts = _corrections(objection, values)
         objection.corrected_here = _write_correction(objection, texts, actor=actor)
         objection.corrected_values = texts
@@ -310,6 +375,7 @@ def objection_decide(
     objection.decided_at = timezone.now()
     objection.decided_by = actor
     objection.save()
+    _unmark_credit(objection)
     audit.record(
         actor=actor,
         action="objections.decide",
@@ -327,8 +393,14 @@ def objection_decide(
     return objection
 
 
+def _unmark_credit(objection: DataObjection) -> None:
+    """The credit record's mark comes off once the objection is answered or withdrawn."""
+    if objection.credit_record_id is not None:
+        credit_record_mark_objection(record=objection.credit_record, open_=False)
+
+
 def _tell_decided(objection: DataObjection) -> None:
-    facts = {"number": objection.number, "dataset": objection.dataset.name}
+    facts = {"number": objection.number, "dataset": objection.data_name}
     if objection.status == ObjectionStatus.UPHELD:
         title = _("Your data objection %(number)s: the record is corrected") % facts
         body = (
@@ -354,6 +426,7 @@ def objection_withdraw(*, actor, objection: DataObjection, request=None) -> Data
     objection.status = ObjectionStatus.WITHDRAWN
     objection.decided_at = timezone.now()
     objection.save(update_fields=["status", "decided_at"])
+    _unmark_credit(objection)
     audit.record(
         actor=actor,
         action="objections.withdraw",
@@ -370,7 +443,7 @@ def objections_remind_due(*, today: datetime.date | None = None) -> int:
     was missed), tell the owner's data officers. Returns how many were told of."""
     today = today or timezone.localdate()
     horizon = workday_add(today, 1).date
-    due = DataObjection.objects.select_related("dataset").filter(
+    due = DataObjection.objects.select_related("dataset", "credit_record").filter(
         status=ObjectionStatus.OPEN, reminded_on__isnull=True, due_on__lte=horizon
     )
     told = 0
@@ -383,7 +456,7 @@ def objections_remind_due(*, today: datetime.date | None = None) -> int:
                 continue
             facts = {
                 "number": objection.number,
-                "dataset": objection.dataset.name,
+                "dataset": objection.data_name,
                 "date": objection.due_on.isoformat(),
             }
             for officer in _officers(objection.owner_id):

@@ -51,6 +51,7 @@ def my_data(request):
         "objections/my_data.html",
         {
             "views": views,
+            "credit": selectors.my_credit_records(user=request.user),
             "objections": list(selectors.objections_of_user(user=request.user)[:50]),
             "answer_days": services.answer_days(),
         },
@@ -136,6 +137,51 @@ def object_form(request, code: str):
         % {"number": objection.number, "department": objection.owner.name},
     )
     return redirect("objections:detail", public_id=objection.public_id)
+
+
+@login_required
+def credit_object_form(request, public_id):
+    """The objection form for one credit record: why it is wrong, with evidence."""
+    try:
+        view = selectors.credit_record_for_objection(
+            user=request.user, public_id=public_id, request=request
+        )
+    except NotFound as error:
+        raise Http404(error.message) from error
+    error = None
+    if request.method == "POST":
+        try:
+            objection = services.objection_file_credit(
+                actor=request.user,
+                record=view.record,
+                statement=request.POST.get("statement", ""),
+                phone=request.POST.get("phone", ""),
+                evidence=request.FILES.getlist("evidence"),
+                request=request,
+            )
+        except DomainError as refused:
+            error = refused
+        else:
+            messages.success(
+                request,
+                _("Your objection %(number)s was sent to %(department)s.")
+                % {"number": objection.number, "department": objection.owner.name},
+            )
+            return redirect("objections:detail", public_id=objection.public_id)
+    posted = request.POST if request.method == "POST" else {}
+    return render(
+        request,
+        "objections/credit_form.html",
+        {
+            "view": view,
+            "error": error,
+            "statement": posted.get("statement", ""),
+            "phone": posted.get("phone", request.user.phone or ""),
+            "answer_days": services.answer_days(),
+            "upload_limit_mb": upload_max_bytes() // (1024 * 1024),
+        },
+        status=error.status if error else 200,
+    )
 
 
 def _mine(request, public_id):
@@ -225,6 +271,7 @@ def _work_context(request, objection, *, error=None) -> dict:
     """The objection, and while it is open one row per field in question: what the record says
     now, what the person says, and the value to write (what was posted after a refusal)."""
     rows = []
+    is_credit = objection.credit_record_id is not None
     if objection.is_open:
         now = selectors.record_now(objection=objection)
         posted = request.POST if error is not None else {}
@@ -240,7 +287,8 @@ def _work_context(request, objection, *, error=None) -> dict:
         "objection": objection,
         "colour": selectors.objection_colour(objection),
         "rows": rows,
-        "correctable": records.record_correctable(objection.dataset),
+        "is_credit": is_credit,
+        "correctable": not is_credit and records.record_correctable(objection.dataset),
         "may_answer": can_edit(request.user, objection.owner),
         "error": error,
         "note": request.POST.get("note", "") if error is not None else "",

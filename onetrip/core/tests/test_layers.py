@@ -42,6 +42,7 @@ BELOW = {
         "identity",  # the API's sign-in
         "notify",
         "workdays",
+        "credit",  # objections to credit records (信用信息异议) withdraw them when upheld
     },
     # The exchange (support layer) reads e-licences for ID-only handling.
     "exchange": {
