@@ -380,7 +380,9 @@ def _objections(citizens: dict, staff: dict) -> None:
     filers = [citizens[key] for key, *_rest in DEMO_OBJECTIONS]
     if officer is None or DataObjection.objects.filter(filed_by__in=filers).exists():
         return
-    county = dataset.owner.region.name
+    region = dataset.owner.region
+    # The way the registry writes addresses: city and county first (嘉兴市海盐县…).
+    county = f"{region.parent.name if region.parent else ''}{region.name}"
     for key, proposed, statement, answered in DEMO_OBJECTIONS:
         user = citizens[key]
         objection = objection_services.objection_file(
