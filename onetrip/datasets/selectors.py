@@ -86,13 +86,35 @@ def masking_rules(dataset: Dataset) -> dict[str, str]:
     return {f.name: f.masking_rule for f in dataset.fields.all()}
 
 
+# Key fields that name whose the rows are: a citizen ID (id_number, owner_id_number...) or a
+# unified social credit code (uscc, employer_uscc...).
+SUBJECT_KEYS = {"person": "id_number", "legal": "uscc"}
+SUBJECT_SOURCES = {"person": DataSource.POPULATION, "legal": DataSource.ENTITIES}
+
+
 def subject_type_for(dataset: Dataset) -> str:
-    """Whose data a dataset's rows are, by its key: a natural person's ("person": the population
-    registry, or keyed by a citizen ID such as id_number or owner_id_number), a legal person's
-    ("legal": keyed by a USCC) or nobody's in particular ("record")."""
+    """Whose data a dataset's rows are, by its source or key: a natural person's ("person"), a
+    legal person's ("legal") or nobody's in particular ("record")."""
     key = dataset.key_field
-    if dataset.source == DataSource.POPULATION or key == "id_number" or key.endswith("_id_number"):
-        return "person"
-    if dataset.source == DataSource.ENTITIES or key == "uscc" or key.endswith("_uscc"):
-        return "legal"
+    for subject_type, name in SUBJECT_KEYS.items():
+        if dataset.source == SUBJECT_SOURCES[subject_type] or key == name:
+            return subject_type
+        if key.endswith(f"_{name}"):
+            return subject_type
     return "record"
+
+
+def datasets_about_subjects():
+    """Active datasets whose rows are someone's (subject_type_for: person or legal), with their
+    owner and fields: the SQL filter narrows, subject_type_for decides."""
+    keyed = Q(source__in=list(SUBJECT_SOURCES.values()))
+    for name in SUBJECT_KEYS.values():
+        keyed |= Q(key_field=name) | Q(key_field__endswith=f"_{name}")
+    datasets = (
+        Dataset.objects.filter(keyed, is_active=True)
+        .exclude(key_field="")
+        .select_related("owner")
+        .prefetch_related("fields")
+        .order_by("code")
+    )
+    return [d for d in datasets if subject_type_for(d) != "record"]

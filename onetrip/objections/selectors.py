@@ -18,7 +18,7 @@ from onetrip.core.processcache import ProcessCache
 from onetrip.credit.models import CreditRecord
 from onetrip.datasets import records
 from onetrip.datasets.models import Dataset, DatasetRecord, DataSource
-from onetrip.datasets.selectors import subject_type_for
+from onetrip.datasets.selectors import datasets_about_subjects, subject_type_for
 from onetrip.datasets.services import can_edit, department_of
 from onetrip.workdays.selectors import workday_add
 
@@ -84,13 +84,6 @@ class RecordView:
     open_objection: DataObjection | None = None
 
 
-def _keyed_datasets():
-    """Active datasets whose rows are someone's (keyed by a citizen ID or a USCC)."""
-    datasets = Dataset.objects.filter(is_active=True).exclude(key_field="").select_related("owner")
-    datasets = datasets.prefetch_related("fields").order_by("code")
-    return [d for d in datasets if subject_type_for(d) in ("person", "legal")]
-
-
 def record_view(dataset: Dataset, *, subject_type: str, key: str, name: str, row: dict):
     labels = records.display_labels(dataset, row)
     fields = sorted(dataset.fields.all(), key=lambda f: (f.position, f.id))
@@ -105,7 +98,7 @@ def my_records(*, user, request=None) -> list[RecordView]:
     """Every record the data catalogue holds about the user and the legal persons they
     represent, with any objection still open. Each subject's read is audited."""
     subjects = subjects_of(user)
-    datasets = _keyed_datasets()
+    datasets = datasets_about_subjects()
     imported = _imported_rows(datasets, subjects)
     views = []
     for dataset in datasets:

@@ -24,9 +24,23 @@ def sign_in(page, identifier: str, *, totp_secret: str = ""):
 
 
 def test_a_citizen_objects_and_the_owner_corrects(
-    phone_page, browser_page, citizen, officer, insurance, tmp_path
+    phone_page, browser_page, citizen, officer, insurance, tmp_path, staff_factory
 ):
+    import datetime
+
+    from onetrip.credit.services import credit_record_add
     from onetrip.registries.models import PopulationRecord
+
+    penalty = credit_record_add(
+        actor=staff_factory(department="县市场监管局", roles=("data_officer",)).user,
+        subject_type="person",
+        subject_id=citizen.person.id_number,
+        kind="bad",
+        severity="minor",
+        category="欠缴费用",
+        decided_on=datetime.date(2026, 3, 1),
+        description="逾期未缴纳罚款",
+    )
 
     photo = tmp_path / "户口簿.png"
     photo.write_bytes(PNG)
@@ -82,3 +96,19 @@ def test_a_citizen_objects_and_the_owner_corrects(
     population = page.locator("[data-testid=my-record][data-dataset=POP-BASE]")
     assert NEW_ADDRESS in population.inner_text()
     assert "已更正" in page.get_by_test_id("my-objections").inner_text()
+
+    # A credit record: the citizen says the fine was paid; it is marked while checked.
+    credit = page.get_by_test_id("my-credit")
+    assert "逾期未缴纳罚款" in credit.inner_text()
+    credit.get_by_test_id("credit-object-link").click()
+    page.fill("#statement", "罚款已于 2026-03-05 缴清，附缴款凭证。")
+    assert_accessible(page)
+    page.get_by_test_id("send").click()
+    page.wait_for_url("**/me/data/objections/*/")
+    assert page.get_by_test_id("objection-status").inner_text() == "核查中"
+    page.goto("/me/data/")
+    assert "异议核查中" in page.get_by_test_id("my-credit").inner_text()
+    assert_accessible(page)
+    screenshot(page, "objections-credit-phone")
+    penalty.refresh_from_db()
+    assert penalty.under_objection
