@@ -281,7 +281,7 @@ def _tell_filed(objection: DataObjection) -> None:
 
 def _locked(objection: DataObjection) -> DataObjection:
     return (
-        DataObjection.objects.select_for_update()
+        DataObjection.objects.select_for_update(of=("self",))
         .select_related("dataset", "filed_by")
         .get(pk=objection.pk)
     )
