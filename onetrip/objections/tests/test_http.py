@@ -226,3 +226,58 @@ def test_supervisors_follow_every_department_read_only(client, citizen, staff_fa
     )
     assert refused.status_code == 403
     assert DataObjection.objects.get().status == ObjectionStatus.OPEN
+
+
+def test_a_legal_representative_sees_and_objects_for_the_company(
+    client, citizen, person_factory, department_factory
+):
+    """The legal-entity registry's record of a company appears on its representative's page,
+    not on an agent's, and the representative may object to it."""
+    import datetime
+
+    from onetrip.accounts.services import agent_authorise, legal_person_register
+    from onetrip.datasets.models import Dataset, DatasetField
+    from onetrip.demo.data import make_uscc
+    from onetrip.registries.services import entity_record_save
+
+    owner = department_factory(code="HY-SCJG", name="县市场监管局")
+    ent_base = Dataset.objects.create(
+        code="ENT-BASE", name="法人基础信息", owner=owner, source="entities", key_field="uscc"
+    )
+    for position, (name, label) in enumerate(
+        [("uscc", "统一社会信用代码"), ("name", "名称"), ("address", "住所")]
+    ):
+        DatasetField.objects.create(dataset=ent_base, position=position, name=name, label=label)
+    uscc = make_uscc("92", "330424", "MA2B0001")
+    entity_record_save(
+        actor="test",
+        uscc=uscc,
+        name="海盐丽华小吃店",
+        entity_type="个体工商户",
+        legal_representative="朱丽华",
+        address="海盐县武原街道老街5号",
+        established_on=datetime.date(2020, 5, 1),
+    )
+    shop = legal_person_register(
+        uscc=uscc, name="海盐丽华小吃店", entity_type="个体工商户", representative=citizen.person
+    )
+    agent = person_factory(name="王五", level="L2")
+    agent_authorise(actor=citizen, legal_person=shop, agent=agent.person)
+
+    page = my_data(client, citizen)
+    assert "海盐丽华小吃店" in page and "海盐县武原街道老街5号" in page
+    assert "法人基础信息" not in my_data(client, agent)
+
+    client.force_login(citizen)
+    response = client.post(
+        "/api/v1/objections",
+        {
+            "dataset": "ENT-BASE",
+            "key": uscc,
+            "fields": {"address": "海盐县武原街道老街7号"},
+            "statement": "门牌号登记有误，应为7号。",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert DataObjection.objects.get().subject_type == "legal"
