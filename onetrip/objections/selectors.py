@@ -123,16 +123,22 @@ def my_records(*, user, request=None) -> list[RecordView]:
         view.open_objection = open_by_record.get((view.dataset.pk, view.key))
     for subject_type in ("person", "legal"):
         for key in subjects.of_type(subject_type):
-            audit.record(
-                actor=user,
-                action="objections.own_data.read",
-                subject_type=subject_type,
-                subject_id=key,
-                purpose=_("The subject reads the records held about them"),
-                request=request,
-                detail={"datasets": [v.dataset.code for v in views if v.key == key]},
-            )
+            datasets = [v.dataset.code for v in views if v.key == key]
+            _own_read(user, subject_type, key, request, {"datasets": datasets})
     return views
+
+
+def _own_read(user, subject_type: str, key: str, request, detail: dict) -> None:
+    """The audit entry of a person reading the records held about them (or their company)."""
+    audit.record(
+        actor=user,
+        action="objections.own_data.read",
+        subject_type=subject_type,
+        subject_id=key,
+        purpose=_("The subject reads the records held about them"),
+        request=request,
+        detail=detail,
+    )
 
 
 @dataclass
@@ -186,15 +192,8 @@ def credit_record_for_objection(*, user, public_id, request=None) -> CreditView:
     name = subjects_of(user).of_type(record.subject_type).get(record.subject_id) if record else None
     if name is None:
         raise NotFound("objections.record_not_found", _("You have no record in this dataset."))
-    audit.record(
-        actor=user,
-        action="objections.own_data.read",
-        subject_type=record.subject_type,
-        subject_id=record.subject_id,
-        purpose=_("The subject reads the records held about them"),
-        request=request,
-        detail={"credit_record": str(record.public_id)},
-    )
+    detail = {"credit_record": str(record.public_id)}
+    _own_read(user, record.subject_type, record.subject_id, request, detail)
     return CreditView(record, name)
 
 
@@ -224,15 +223,7 @@ def record_for_objection(*, user, code: str, key: str, request=None) -> RecordVi
     row = records.record_lookup(dataset, key) if name is not None else None
     if row is None:
         raise NotFound("objections.record_not_found", _("You have no record in this dataset."))
-    audit.record(
-        actor=user,
-        action="objections.own_data.read",
-        subject_type=subject_type,
-        subject_id=key,
-        purpose=_("The subject reads the records held about them"),
-        request=request,
-        detail={"datasets": [dataset.code]},
-    )
+    _own_read(user, subject_type, key, request, {"datasets": [dataset.code]})
     return record_view(dataset, subject_type=subject_type, key=key, name=name, row=row)
 
 

@@ -118,6 +118,20 @@ def _open_one(objection: DataObjection) -> None:
         ) from error
 
 
+def _audit(objection: DataObjection, *, actor, action: str, request=None, detail=None) -> None:
+    """Every change of an objection is audited under the record's subject, so that it shows in
+    the audit trail of the person or legal person the data is about."""
+    audit.record(
+        actor=actor,
+        action=action,
+        target=objection,
+        subject_type=objection.subject_type,
+        subject_id=objection.key,
+        request=request,
+        detail=detail or {},
+    )
+
+
 def _link_for_filer(objection) -> str:
     return reverse("objections:detail", args=[objection.public_id])
 
@@ -195,12 +209,10 @@ def _open(objection: DataObjection, *, actor, statement, phone, files, request) 
         )
         stored.file.save(stored.original_name, uploaded, save=False)
         stored.save()
-    audit.record(
+    _audit(
+        objection,
         actor=actor,
         action="objections.file",
-        target=objection,
-        subject_type=objection.subject_type,
-        subject_id=objection.key,
         request=request,
         detail={
             "dataset": objection.dataset.code if objection.dataset_id else "",
@@ -376,12 +388,10 @@ def objection_decide(
     objection.decided_by = actor
     objection.save()
     _unmark_credit(objection)
-    audit.record(
+    _audit(
+        objection,
         actor=actor,
         action="objections.decide",
-        target=objection,
-        subject_type=objection.subject_type,
-        subject_id=objection.key,
         request=request,
         detail={
             "upheld": upheld,
@@ -427,14 +437,7 @@ def objection_withdraw(*, actor, objection: DataObjection, request=None) -> Data
     objection.decided_at = timezone.now()
     objection.save(update_fields=["status", "decided_at"])
     _unmark_credit(objection)
-    audit.record(
-        actor=actor,
-        action="objections.withdraw",
-        target=objection,
-        subject_type=objection.subject_type,
-        subject_id=objection.key,
-        request=request,
-    )
+    _audit(objection, actor=actor, action="objections.withdraw", request=request)
     return objection
 
 
@@ -466,10 +469,10 @@ def objections_remind_due(*, today: datetime.date | None = None) -> int:
                     body=_("%(dataset)s: answer the objection in the workbench.") % facts,
                     link=_link_for_officer(objection),
                 )
-            audit.record(
+            _audit(
+                objection,
                 actor="system:objections",
                 action="objections.remind",
-                target=objection,
                 detail={"due_on": facts["date"]},
             )
             told += 1

@@ -295,26 +295,25 @@ def _work_context(request, objection, *, error=None) -> dict:
     }
 
 
-@officer_required
-def work_detail(request, public_id):
+def _for_officer(request, public_id):
     try:
-        objection = selectors.objection_get_for_officer(
+        return selectors.objection_get_for_officer(
             user=request.user, public_id=public_id, request=request
         )
     except NotFound as error:
         raise Http404(error.message) from error
+
+
+@officer_required
+def work_detail(request, public_id):
+    objection = _for_officer(request, public_id)
     return render(request, "objections/wb_detail.html", _work_context(request, objection))
 
 
 @require_POST
 @officer_required
 def work_decide(request, public_id):
-    try:
-        objection = selectors.objection_get_for_officer(
-            user=request.user, public_id=public_id, request=request
-        )
-    except NotFound as error:
-        raise Http404(error.message) from error
+    objection = _for_officer(request, public_id)
     upheld = request.POST.get("decision") == "uphold"
     values = {
         item["name"]: request.POST[f"value_{item['name']}"]

@@ -157,14 +157,18 @@ def _correct(model, lookup: dict, values: dict, allowed: set[str], *, actor, aud
     return record
 
 
+def _require_valid(values: dict, choice_field: str, choices, message: str) -> None:
+    if ("name" in values and not str(values["name"]).strip()) or (
+        choice_field in values and values[choice_field] not in choices
+    ):
+        raise DomainError("registries.invalid_record", message)
+
+
 @transaction.atomic
 def population_record_correct(*, actor, id_number: str, values: dict, reason: str):
     """Corrects fields of a population-registry row (values already of the fields' types; the
     household region as a Region). Audited with the reason, e.g. the objection's number."""
-    if "name" in values and not str(values["name"]).strip():
-        raise DomainError("registries.invalid_record", _("The population record is not valid."))
-    if "gender" in values and values["gender"] not in Gender.values:
-        raise DomainError("registries.invalid_record", _("The population record is not valid."))
+    _require_valid(values, "gender", Gender.values, _("The population record is not valid."))
     return _correct(
         PopulationRecord,
         {"id_number": id_number},
@@ -179,10 +183,9 @@ def population_record_correct(*, actor, id_number: str, values: dict, reason: st
 @transaction.atomic
 def entity_record_correct(*, actor, uscc: str, values: dict, reason: str):
     """Corrects fields of a legal-entity registry row; as population_record_correct."""
-    if "name" in values and not str(values["name"]).strip():
-        raise DomainError("registries.invalid_record", _("The legal-entity record is not valid."))
-    if "status" in values and values["status"] not in EntityStatus.values:
-        raise DomainError("registries.invalid_record", _("The legal-entity record is not valid."))
+    _require_valid(
+        values, "status", EntityStatus.values, _("The legal-entity record is not valid.")
+    )
     return _correct(
         EntityRecord,
         {"uscc": uscc},
