@@ -263,6 +263,7 @@ def work_list(request):
             "statuses": ObjectionStatus.choices,
             "counts": selectors.queue_counts(user=request.user),
             "oversee": selectors.may_oversee(request.user),
+            "figures": selectors.figures_by_department(user=request.user),
         },
     )
 

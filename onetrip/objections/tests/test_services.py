@@ -269,3 +269,35 @@ def test_a_household_region_is_written_by_name_and_read_by_name(citizen, officer
         services.objection_decide(actor=officer, objection=second, upheld=True)
     assert refused.value.code == "datasets.invalid_value"
     assert PopulationRecord.objects.get(pk=record.pk).household_region == town
+
+
+def test_figures_by_department_count_the_time_limit(citizen, officer, pop_base, staff_factory):
+    from django.utils import timezone
+
+    from onetrip.objections.selectors import figures_by_department
+
+    late = file(citizen, pop_base)
+    services.objection_decide(actor=officer, objection=late, upheld=True)
+    DataObjection.objects.filter(pk=late.pk).update(
+        decided_at=timezone.now() + datetime.timedelta(days=30)  # answered after its due date
+    )
+    on_time = file(citizen, pop_base, proposed={"phone": "13900002222"})
+    services.objection_decide(actor=officer, objection=on_time, upheld=False, note="号码无误")
+    waiting = file(citizen, pop_base, proposed={"phone": "13900003333"})
+    DataObjection.objects.filter(pk=waiting.pk).update(due_on=datetime.date(2026, 1, 5))
+
+    supervisor = staff_factory(department="县政府办公室", roles=("supervisor",)).user
+    (row,) = figures_by_department(user=supervisor)
+    assert row == {
+        "department": "县公安局",
+        "received": 3,
+        "open": 1,
+        "overdue": 1,
+        "answered": 2,
+        "on_time": 1,
+        "upheld": 1,
+        "on_time_rate": 50,
+    }
+    assert figures_by_department(user=officer) == [row]  # the officer's own department
+    reviewer = staff_factory(department="县公安局", roles=("reviewer",)).user
+    assert figures_by_department(user=reviewer) == []
