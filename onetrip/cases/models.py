@@ -472,6 +472,7 @@ class CaseNotice(models.Model):
         verbose_name=_("issued by"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # case_notice_register starts with it
     )
     issued_at = models.DateTimeField(_("issued at"))
     issued_by = models.ForeignKey(
@@ -498,6 +499,8 @@ class CaseNotice(models.Model):
                 fields=["application", "kind"], name="case_notice_once_per_kind"
             )
         ]
+        # The department's notice register (文书台账), newest first.
+        indexes = [models.Index(fields=["department", "-issued_at"], name="case_notice_register")]
 
     def __str__(self):
         return self.number

@@ -4,8 +4,10 @@ a refused action re-renders the page with the reason and a 4xx status, keeping w
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,13 +24,14 @@ from onetrip.exchange import selectors as exchange_selectors
 from onetrip.notify import selectors as notify_selectors
 from onetrip.notify import services as notify_services
 
-from . import notices, policies, selectors, services
+from . import notices, policies, register, selectors, services
 from .models import (
     WITHDRAWAL_REASON_MAX_LENGTH,
     CaseStatus,
     Channel,
     DeliveryMethod,
     MissingMaterial,
+    NoticeKind,
 )
 
 INPUT_TYPES = {
@@ -385,6 +388,40 @@ def wb_list(request):
         request,
         "cases/wb_list.html",
         {"cases": cases, "status": status, "statuses": CaseStatus.choices},
+    )
+
+
+@staff_required
+def wb_notices(request):
+    """The notice register (文书台账) of the departments in the staff member's scope; with
+    `?format=xlsx` the same as an Excel file."""
+    if not _can(request, "cases.view"):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    filters = register.RegisterFilter.from_query(request.GET)
+    if request.GET.get("format") == "xlsx":
+        name = f"notices-{timezone.localdate():%Y%m%d}.xlsx"
+        return HttpResponse(
+            register.register_workbook(user=request.user, filters=filters, request=request),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    page = Paginator(register.notice_register(user=request.user, filters=filters), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return _wb(
+        request,
+        "cases/wb_notices.html",
+        {
+            "page_obj": page,
+            "rows": [register.register_row(notice) for notice in page],
+            "filters": filters,
+            "kinds": NoticeKind.choices,
+            "query": query.urlencode(),
+        },
     )
 
 

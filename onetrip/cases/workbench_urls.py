@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.wb_list, name="list"),
     path("intake/", views.wb_intake, name="intake"),
     path("supervision/", views.wb_supervision, name="supervision"),
+    path("notices/", views.wb_notices, name="notices"),
     path("<str:number>/", views.wb_detail, name="detail"),
     path("<str:number>/form/", views.wb_form, name="form"),
     path("<str:number>/<slug:action>/", views.wb_action, name="action"),

@@ -13,18 +13,26 @@ from onetrip.demo.services import demo_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-STAFF = ["demo-supervisor", "demo-data", "demo-head", "demo-clerk", "demo-admin"]
+STAFF = [
+    "demo-supervisor",
+    "demo-data",
+    "demo-police-data",
+    "demo-head",
+    "demo-clerk",
+    "demo-admin",
+]
 PORTAL_PAGES = [
     "/",
     "/matters/",
     "/me/",
     "/me/data-access/",
+    "/me/data/",
     "/applications/",
     "/bundles/",
     "/wallet/",
     "/opendata/",
 ]
-SKIP = re.compile(r"(\.xlsx|\.geojson|\.ttl|\.jsonld|/api/|/export|/logout|/files/|/download)")
+SKIP = re.compile(r"(\.xlsx|format=xlsx|\.geojson|\.ttl|\.jsonld|/api/|/export|/logout|/files/|/download)")
 
 
 @pytest.fixture
