@@ -164,15 +164,6 @@ def objection_file(
     items = _items(dataset, row, proposed or {})
     statement = _statement(statement)
     files = _evidence_checked(evidence)
-    open_ = DataObjection.objects.filter(
-        dataset=dataset, key=key, credit_record__isnull=True, status=ObjectionStatus.OPEN
-    )
-    if open_.exists():
-        raise _invalid(
-            "already_open",
-            _("An objection to this record is being checked. Wait for its answer or withdraw it."),
-            status=409,
-        )
     objection = DataObjection(
         dataset=dataset,
         owner_id=dataset.owner_id,
