@@ -20,6 +20,7 @@ from onetrip.datasets.models import DatasetField
 from onetrip.datasets.records import display_labels
 from onetrip.datasets.selectors import datasets_by_code, field_labels, masking_rules
 from onetrip.licences.models import LicenceType
+from onetrip.objections.selectors import fields_under_objection
 
 from .models import (
     PLATFORM_CLIENT_NAME,
@@ -275,15 +276,20 @@ def _dataset_code(row: PulledMaterial) -> str:
 def pulled_for_case(*, case_number: str) -> dict:
     """{catalogue material id: what was pulled for it}, for one case's materials section, each
     with its data as (label, value) pairs in `items`, and masked by each field's rule in
-    `masked_items` (the case's own access checks and audit come first)."""
+    `masked_items`, and in `objected` the labels of the fields its subject has objected to and
+    the owner is checking (the case's own access checks and audit come first)."""
     rows = list(PulledMaterial.objects.filter(case_number=case_number).order_by("id"))
     codes = {_dataset_code(row) for row in rows} - {""}
     datasets = datasets_by_code(codes) if codes else {}
     for row in rows:
+        row.objected = []
         if row.licence_number:
             row.items = row.masked_items = [(_("licence number"), row.licence_number)]
             continue
         dataset = datasets.get(_dataset_code(row))
+        if dataset is not None:  # fields the subject disputes, while the owner checks them
+            disputed = set(fields_under_objection(dataset.pk, row.subject_id))
+            row.objected = field_labels(dataset, [n for n in row.snapshot or {} if n in disputed])
         coded = display_labels(dataset, row.snapshot or {}) if dataset else {}
         shown = {k: coded.get(k, {}).get(str(v), v) for k, v in (row.snapshot or {}).items()}
         masked = mask_record(shown, masking_rules(dataset) if dataset else {})

@@ -421,3 +421,39 @@ def test_an_e_licence_material_is_pulled_as_the_holders_valid_licence(
     assert (pulled.status, pulled.licence_number) == ("pulled", licence.number)
     page = _materials_section(client.get(reverse("cases:detail", args=[number])).content.decode())
     assert reverse("licences:verify", args=[licence.number]) in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pulled_data_under_objection_is_marked_on_the_case(client, matter, citizen, staff_factory):
+    """The applicant objects to the address the case pulled: the case pages say so while the
+    owner checks it, and stop saying so once it is answered."""
+    from onetrip.objections import services as objections
+
+    number = _apply(client, matter, citizen, consent=True)
+    handler = staff_factory(department="县市场监管局", roles=("window_clerk",)).user
+    client.force_login(handler)
+    assert (
+        'data-testid="pull-objected"'
+        not in client.get(reverse("casework:detail", args=[number])).content.decode()
+    )
+
+    from onetrip.datasets.models import Dataset
+
+    objection = objections.objection_file(
+        actor=citizen,
+        dataset=Dataset.objects.get(code="POP-BASE"),
+        key=citizen.person.id_number,
+        proposed={"address": "浙江省嘉兴市海盐县武原街道8号"},
+        statement="住址已变更，门牌号有误。",
+    )
+    page = client.get(reverse("casework:detail", args=[number])).content.decode()
+    assert "异议核查中：住址" in _materials_section(page)
+    client.force_login(citizen)
+    mine = client.get(reverse("cases:detail", args=[number])).content.decode()
+    assert "异议核查中：住址" in _materials_section(mine)
+
+    officer = staff_factory(department="县市场监管局", roles=("data_officer",)).user
+    objections.objection_decide(actor=officer, objection=objection, upheld=False, note="无误")
+    assert "异议核查中" not in _materials_section(
+        client.get(reverse("cases:detail", args=[number])).content.decode()
+    )
