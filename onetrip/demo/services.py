@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onetrip.accounts import selectors as account_selectors
@@ -361,6 +362,33 @@ DEMO_OBJECTIONS = (
 )
 
 
+def _credit_records(citizens: dict, staff: dict) -> None:
+    """A minor bad-conduct record of the L2 citizen from the public-security bureau, which the
+    citizen may object to on 我的数据 and its data officer (demo-police-data) answer. Once."""
+    from onetrip.credit.models import CreditRecord
+    from onetrip.credit.services import credit_record_add
+
+    person = account_selectors.person_for_user(user=citizens["citizen_l2"])
+    officer = staff.get("demo-police-data")
+    if officer is None or CreditRecord.objects.filter(subject_id=person.id_number).exists():
+        return
+    department = officer.staff.department
+    today = timezone.localdate()
+    credit_record_add(
+        actor=ACTOR,
+        subject_type="person",
+        subject_id=person.id_number,
+        subject_name=person.name,
+        kind="bad",
+        severity="minor",
+        category="居住证管理",
+        decided_on=today - datetime.timedelta(days=120),
+        valid_until=today + datetime.timedelta(days=245),
+        description="未按规定期限办理居住证签注，予以警告。",
+        department=department,
+    )
+
+
 def _objections(citizens: dict, staff: dict) -> None:
     """The demo's objections, made through the services once (skipped when there is no
     POP-BASE or no officer of its owner)."""
@@ -460,6 +488,7 @@ def _load(region_code: str, *, samples: bool = True) -> DemoSummary:
         else 0
     )
 
+    _credit_records(citizens, staff)
     _objections(citizens, staff)
 
     summary = DemoSummary(region_code=region_code, samples=sample_count)

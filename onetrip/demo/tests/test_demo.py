@@ -126,3 +126,8 @@ def test_the_demo_has_data_objections_one_answered(demo_output):
     assert waiting.owner.name.endswith("公安局") and waiting.items[0]["name"] == "phone"
     told = Notification.objects.filter(user=answered.filed_by).order_by("-id").first()
     assert answered.number in told.title and "已更正" in told.title
+    # A credit record the L2 citizen may object to, answered by the same bureau's officer.
+    from onetrip.credit.models import CreditRecord
+
+    record = CreditRecord.objects.get(subject_id=waiting.key)
+    assert record.kind == "bad" and record.department == waiting.owner
