@@ -286,6 +286,29 @@ def objection_get_for_officer(*, user, public_id, request=None) -> DataObjection
     return objection
 
 
+def evidence_get(*, user, public_id, evidence_id: int, request=None):
+    """One file of an objection's evidence for whoever may see the objection (its filer, the
+    owner's data officers, supervisors); the read is audited under the record's subject."""
+    objection = (
+        objections_of_user(user=user).filter(public_id=public_id).first()
+        or objections_for_officer(user=user).filter(public_id=public_id).first()
+    )
+    stored = objection.evidence.filter(pk=evidence_id).first() if objection else None
+    if stored is None:
+        raise NotFound("objections.not_found", _("No such objection."))
+    audit.record(
+        actor=user,
+        action="objections.evidence.read",
+        target=objection,
+        subject_type=objection.subject_type,
+        subject_id=objection.key,
+        purpose=_("Checking a data objection"),
+        request=request,
+        detail={"file": stored.original_name},
+    )
+    return stored
+
+
 def objection_colour(objection: DataObjection, *, today: datetime.date | None = None) -> str:
     """green, yellow (one working day or less left) or red (overdue); "" once answered."""
     if not objection.is_open:

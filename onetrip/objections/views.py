@@ -216,15 +216,14 @@ def objection_withdraw(request, public_id):
 
 @login_required
 def evidence_file(request, public_id, evidence_id: int):
-    """Evidence, to the person who filed it and the owner's data officers only."""
-    objection = selectors.objections_of_user(user=request.user).filter(public_id=public_id).first()
-    if objection is None:
-        objection = (
-            selectors.objections_for_officer(user=request.user).filter(public_id=public_id).first()
+    """Evidence, to the person who filed it, the owner's data officers and supervisors only;
+    each download is audited."""
+    try:
+        stored = selectors.evidence_get(
+            user=request.user, public_id=public_id, evidence_id=evidence_id, request=request
         )
-    stored = objection.evidence.filter(pk=evidence_id).first() if objection else None
-    if stored is None:
-        raise Http404
+    except NotFound as error:
+        raise Http404(error.message) from error
     return stored_file_response(stored)
 
 

@@ -36,7 +36,7 @@ def test_my_data_shows_my_records_in_clear_and_audits_the_read(client, citizen, 
     assert set(entry.detail["datasets"]) == {"POP-BASE", "SOCIAL-INSURANCE"}
 
 
-def test_filing_through_the_form(client, citizen, officer, png):
+def test_filing_through_the_form(client, citizen, officer, png, person_factory):
     url = form_url(my_data(client, citizen))
     form = client.get(url).content.decode()
     assert "住址" in form and "海盐县武原街道旧址1号" in form and "提交异议" in form
@@ -59,6 +59,9 @@ def test_filing_through_the_form(client, citizen, officer, png):
         f"/me/data/objections/{objection.public_id}/evidence/{objection.evidence.get().pk}/"
     )
     assert evidence.status_code == 200 and evidence["X-Content-Type-Options"] == "nosniff"
+    assert AuditEntry.objects.filter(action="objections.evidence.read").count() == 1
+    client.force_login(person_factory(name="李四", level="L2"))
+    assert client.get(evidence.request["PATH_INFO"]).status_code == 404
     assert "异议核查中" in my_data(client, citizen)
 
 
