@@ -32,7 +32,9 @@ PORTAL_PAGES = [
     "/wallet/",
     "/opendata/",
 ]
-SKIP = re.compile(r"(\.xlsx|format=xlsx|\.geojson|\.ttl|\.jsonld|/api/|/export|/logout|/files/|/download)")
+SKIP = re.compile(
+    r"(\.xlsx|format=xlsx|\.geojson|\.ttl|\.jsonld|/api/|/export|/logout|/files/|/download)"
+)
 
 
 @pytest.fixture
