@@ -274,16 +274,22 @@ def objection_get_for_officer(*, user, public_id, request=None) -> DataObjection
     objection = objections_for_officer(user=user).filter(public_id=public_id).first()
     if objection is None:
         raise NotFound("objections.not_found", _("No such objection."))
+    _read(user, objection, "objections.read", request)
+    return objection
+
+
+def _read(user, objection: DataObjection, action: str, request, detail=None) -> None:
+    """A read of an objection (it holds the subject's data) by someone checking it."""
     audit.record(
         actor=user,
-        action="objections.read",
+        action=action,
         target=objection,
         subject_type=objection.subject_type,
         subject_id=objection.key,
         purpose=_("Checking a data objection"),
         request=request,
+        detail=detail or {},
     )
-    return objection
 
 
 def evidence_get(*, user, public_id, evidence_id: int, request=None):
@@ -296,16 +302,7 @@ def evidence_get(*, user, public_id, evidence_id: int, request=None):
     stored = objection.evidence.filter(pk=evidence_id).first() if objection else None
     if stored is None:
         raise NotFound("objections.not_found", _("No such objection."))
-    audit.record(
-        actor=user,
-        action="objections.evidence.read",
-        target=objection,
-        subject_type=objection.subject_type,
-        subject_id=objection.key,
-        purpose=_("Checking a data objection"),
-        request=request,
-        detail={"file": stored.original_name},
-    )
+    _read(user, objection, "objections.evidence.read", request, {"file": stored.original_name})
     return stored
 
 

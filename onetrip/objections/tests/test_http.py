@@ -222,7 +222,9 @@ def test_supervisors_follow_every_department_read_only(client, citizen, staff_fa
     client.force_login(supervisor)
     queue = client.get("/workbench/objections/").content.decode()
     assert "县公安局" in queue and "只读" in queue
-    assert 'data-testid="objection-figures"' in queue and "各部门答复情况" in queue
+    main = queue[queue.index("<main") :]
+    assert 'data-testid="objection-figures"' in main and "各部门答复情况" in main
+    assert "<section" not in queue[queue.index("<title>") : queue.index("</title>")]
     detail = client.get(f"/workbench/objections/{public_id}/").content.decode()
     assert 'data-testid="read-only"' in detail and 'data-testid="uphold"' not in detail
     refused = client.post(
