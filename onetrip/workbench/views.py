@@ -15,6 +15,7 @@ from onetrip.departments import selectors as department_selectors
 
 from .decorators import permission_required, staff_required
 from .forms import DepartmentGrantForm, PersonLookupForm
+from .todo import todo_items
 
 
 def _render(request, template: str, context: dict, status: int = 200):
@@ -45,7 +46,11 @@ def home(request):
     return _render(
         request,
         "workbench/home.html",
-        {"visible": _visible_departments(staff), "region_wide": region_wide},
+        {
+            "visible": _visible_departments(staff),
+            "region_wide": region_wide,
+            "todo": todo_items(user=request.user),
+        },
     )
 
 

@@ -77,3 +77,12 @@ def test_only_case_staff_open_the_register(client, citizen, staff_factory):
     assert client.get(URL).status_code == 403
     client.logout()
     assert client.get(URL).status_code == 302
+
+
+def test_the_workbench_home_lists_applications_to_accept(client, submitted, clerk, reviewer):
+    client.force_login(clerk)
+    page = client.get("/workbench/").content.decode()
+    todo = page[page.index('data-testid="todo"') :]
+    assert "待受理的申请" in todo and "1 件待办" in todo
+    client.force_login(reviewer)  # no intake, no data work: no to-do list
+    assert 'data-testid="todo"' not in client.get("/workbench/").content.decode()

@@ -284,3 +284,16 @@ def test_with_the_per_process_caches_on_a_revocation_still_takes_effect_at_once(
     cli("exchange", "revoke", "--client", his[0], "--dataset", "POP-BASE")
     refused = call(client, his_token)
     assert refused.status_code == 403 and refused.json()["code"] == "exchange.grant_revoked"
+
+
+def test_the_workbench_home_lists_requests_to_decide(client, his_token, pop_base, officer):
+    client.post(
+        "/api/v1/exchange/grants",
+        {"dataset": "POP-BASE", "fields": ["name"], "purpose": "就诊登记", "days": 30},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {his_token}",
+    )
+    client.force_login(officer)
+    page = client.get("/workbench/").content.decode()
+    todo = page[page.index('data-testid="todo"') :]
+    assert "待审批的数据共享申请" in todo and "1 件待办" in todo

@@ -74,6 +74,13 @@ def test_a_citizen_objects_and_the_owner_corrects(
     desk.goto("/workbench/objections/")
     sign_in(desk, officer.username, totp_secret=officer.totp_secret)
     desk.wait_for_url("**/workbench/objections/")
+    desk.goto("/workbench/")  # the to-do list leads there too
+    todo = desk.get_by_test_id("todo-item")
+    assert todo.count() == 2 and "1 件待办" in todo.last.inner_text()  # requests, objections
+    assert_accessible(desk)
+    screenshot(desk, "workbench-todo")
+    todo.last.locator("a").click()
+    desk.wait_for_url("**/workbench/objections/")
     row = desk.get_by_test_id("objection-row")
     assert row.count() == 1 and number in row.inner_text() and "朱**" in row.inner_text()
     assert_accessible(desk)

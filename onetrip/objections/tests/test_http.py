@@ -287,3 +287,13 @@ def test_a_legal_representative_sees_and_objects_for_the_company(
     )
     assert response.status_code == 201
     assert DataObjection.objects.get().subject_type == "legal"
+
+
+def test_the_workbench_home_lists_objections_to_answer(client, citizen, officer, token_for):
+    public_id = file_by_api(client, citizen, token_for).json()["id"]
+    client.force_login(officer)
+    todo = client.get("/workbench/").content.decode()
+    todo = todo[todo.index('data-testid="todo"') :]
+    assert "待答复的数据异议" in todo and "1 件待办" in todo and "超期" not in todo
+    DataObjection.objects.filter(public_id=public_id).update(due_on="2026-01-05")
+    assert "1 件超期" in client.get("/workbench/").content.decode()

@@ -1,0 +1,44 @@
+"""The workbench's to-do list (待办): for each kind of work the staff member's roles give them,
+how many items wait and how many are overdue, linking to where they are done."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from onetrip.accounts import policies
+from onetrip.cases.models import CaseStatus
+from onetrip.cases.selectors import case_list_for_intake
+from onetrip.exchange.selectors import grants_pending_for_owner
+from onetrip.objections import selectors as objection_selectors
+
+
+@dataclass(frozen=True)
+class Todo:
+    label: str
+    url: str
+    waiting: int
+    overdue: int = 0
+
+
+def todo_items(*, user) -> list[Todo]:
+    items = []
+    if policies.has_permission(user, "cases.intake"):
+        waiting = case_list_for_intake(user=user).filter(status=CaseStatus.SUBMITTED).count()
+        items.append(Todo(_("Applications to accept"), reverse("casework:intake"), waiting))
+    if policies.has_permission(user, "exchange.approve"):
+        waiting = grants_pending_for_owner(user=user).count()
+        items.append(
+            Todo(_("Data sharing requests to decide"), reverse("exchangework:grants"), waiting)
+        )
+    if objection_selectors.is_officer(user) or objection_selectors.may_oversee(user):
+        counts = objection_selectors.queue_counts(user=user)
+        items.append(
+            Todo(
+                _("Data objections to answer"),
+                reverse("objectionswork:list"),
+                counts["open"],
+                counts["overdue"],
+            )
+        )
+    return items
