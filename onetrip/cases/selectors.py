@@ -26,7 +26,7 @@ from onetrip.core import audit
 from onetrip.core.errors import DomainError, NotFound, PermissionDenied
 from onetrip.exchange.models import PullStatus
 from onetrip.exchange.selectors import pulled_for_case
-from onetrip.workdays.selectors import workday_add
+from onetrip.workdays.selectors import colour_for, yellow_cutoff
 
 from . import policies
 from .models import (
@@ -40,21 +40,6 @@ from .models import (
 )
 
 RELATED = ("matter_version", "matter_version__matter", "department", "applicant")
-
-
-def yellow_cutoff(today: datetime.date) -> datetime.date:
-    """The last deadline that is yellow today: the next working day after today."""
-    return workday_add(today, 1).date
-
-
-def colour_for(deadline_on, *, today: datetime.date, cutoff: datetime.date) -> str:
-    if deadline_on is None:
-        return ""
-    if deadline_on < today:
-        return Colour.RED
-    if deadline_on <= cutoff:
-        return Colour.YELLOW
-    return Colour.GREEN
 
 
 def case_colour(case: Application, *, today: datetime.date | None = None) -> str:

@@ -21,7 +21,7 @@ from onetrip.datasets import records
 from onetrip.datasets.models import Dataset, DatasetRecord, DataSource
 from onetrip.datasets.selectors import datasets_about_subjects, subject_type_for
 from onetrip.datasets.services import can_edit, department_of
-from onetrip.workdays.selectors import workday_add
+from onetrip.workdays.selectors import colour_for, yellow_cutoff
 
 from .models import DataObjection, ObjectionStatus
 
@@ -306,14 +306,18 @@ def evidence_get(*, user, public_id, evidence_id: int, request=None):
     return stored
 
 
-def objection_colour(objection: DataObjection, *, today: datetime.date | None = None) -> str:
-    """green, yellow (one working day or less left) or red (overdue); "" once answered."""
+def objection_colour(
+    objection: DataObjection,
+    *,
+    today: datetime.date | None = None,
+    cutoff: datetime.date | None = None,
+) -> str:
+    """green, yellow (one working day or less left) or red (overdue); "" once answered. A list
+    passes `today` and `cutoff` (workdays.yellow_cutoff) worked out once for all its rows."""
     if not objection.is_open:
         return ""
     today = today or timezone.localdate()
-    if today > objection.due_on:
-        return "red"
-    return "yellow" if objection.due_on <= workday_add(today, 1).date else "green"
+    return colour_for(objection.due_on, today=today, cutoff=cutoff or yellow_cutoff(today))
 
 
 def figures_by_department(*, user) -> list[dict]:

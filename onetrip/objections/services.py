@@ -440,7 +440,7 @@ def objections_remind_due(*, today: datetime.date | None = None) -> int:
     due = DataObjection.objects.select_related("dataset", "credit_record").filter(
         status=ObjectionStatus.OPEN, reminded_on__isnull=True, due_on__lte=horizon
     )
-    told = 0
+    told, officers = 0, {}
     for objection in due:
         with transaction.atomic():
             updated = DataObjection.objects.filter(
@@ -453,7 +453,9 @@ def objections_remind_due(*, today: datetime.date | None = None) -> int:
                 "dataset": objection.data_name,
                 "date": objection.due_on.isoformat(),
             }
-            for officer in _officers(objection.owner_id):
+            if objection.owner_id not in officers:  # one look-up per department
+                officers[objection.owner_id] = _officers(objection.owner_id)
+            for officer in officers[objection.owner_id]:
                 notification_send(
                     user=officer,
                     title=_("Data objection %(number)s is due by %(date)s") % facts,

@@ -11,6 +11,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,7 @@ from onetrip.core.uploads import stored_file_response, upload_max_bytes
 from onetrip.datasets import records
 from onetrip.datasets.models import FieldType
 from onetrip.datasets.services import can_edit
+from onetrip.workdays.selectors import yellow_cutoff
 
 from . import selectors, services
 from .models import ObjectionStatus
@@ -252,7 +254,9 @@ def work_list(request):
     objections = selectors.objections_for_officer(
         user=request.user, status="" if status == "all" else status
     ).order_by("due_on" if status == ObjectionStatus.OPEN else "-filed_at")[:200]
-    rows = [(o, selectors.objection_colour(o)) for o in objections]
+    today = timezone.localdate()
+    cutoff = yellow_cutoff(today)
+    rows = [(o, selectors.objection_colour(o, today=today, cutoff=cutoff)) for o in objections]
     return render(
         request,
         "objections/wb_list.html",

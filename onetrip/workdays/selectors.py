@@ -95,3 +95,23 @@ def holiday_library_year(year: int) -> list[dict]:
             rows.append({"date": day.isoformat(), "is_workday": is_workday, "name": name or ""})
         day += datetime.timedelta(days=1)
     return rows
+
+
+# --- e-supervision colours (cases, data objections) --------------------------------------------
+
+
+def yellow_cutoff(today: datetime.date) -> datetime.date:
+    """The last due date that is yellow today: the next working day after today. Work it out
+    once per list: each call reads the entered holiday years."""
+    return workday_add(today, 1).date
+
+
+def colour_for(due_on, *, today: datetime.date, cutoff: datetime.date) -> str:
+    """red (overdue), yellow (due by `cutoff`), green; "" without a due date."""
+    if due_on is None:
+        return ""
+    if due_on < today:
+        return "red"
+    if due_on <= cutoff:
+        return "yellow"
+    return "green"
