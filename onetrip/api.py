@@ -79,6 +79,7 @@ def _mount_routers() -> None:
     from onetrip.identity.api import router as identity_router
     from onetrip.licences.api import router as licences_router
     from onetrip.objections.api import router as objections_router
+    from onetrip.payments.api import router as payments_router
     from onetrip.signing.api import router as signing_router
     from onetrip.spatial.api import router as spatial_router
     from onetrip.statistics.api import router as statistics_router
@@ -94,6 +95,7 @@ def _mount_routers() -> None:
     api.add_router("/", statistics_router)
     api.add_router("/", bundles_router)
     api.add_router("/", objections_router)
+    api.add_router("/", payments_router)
     api.add_router("/", spatial_router)
     api.add_router("/", exchange_router)
 

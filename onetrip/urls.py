@@ -29,6 +29,7 @@ urlpatterns = [
     path("workbench/credit/", include("onetrip.credit.workbench_urls")),
     path("workbench/exchange/", include("onetrip.exchange.workbench_urls")),
     path("workbench/objections/", include("onetrip.objections.workbench_urls")),
+    path("workbench/payments/", include("onetrip.payments.workbench_urls")),
     path("workbench/licences/", include("onetrip.licences.workbench_urls")),
     path("workbench/", include("onetrip.workbench.urls")),
     path("applications/", include("onetrip.ratings.urls")),
@@ -39,6 +40,7 @@ urlpatterns = [
     path("", include("onetrip.licences.urls")),
     path("", include("onetrip.exchange.urls")),
     path("", include("onetrip.objections.urls")),
+    path("", include("onetrip.payments.urls")),
     path("", include("onetrip.portal.urls")),
 ]
 

@@ -200,6 +200,7 @@ class StaffRole(models.TextChoices):
     GRID_WORKER = "grid_worker", _("Grid worker")
     DATA_OFFICER = "data_officer", _("Data officer")
     SUPERVISOR = "supervisor", _("Supervisor")
+    FINANCE_OFFICER = "finance_officer", _("Finance officer")  # 财政非税收入: reconciles payments
     ADMINISTRATOR = "administrator", _("Administrator")
 
 

@@ -7,9 +7,20 @@ from onetrip.core.errors import PermissionDenied
 from .models import StaffRole, User
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    StaffRole.WINDOW_CLERK: {"cases.intake", "accounts.verify_in_person", "cases.view"},
+    StaffRole.WINDOW_CLERK: {
+        "cases.intake",
+        "accounts.verify_in_person",
+        "cases.view",
+        "payments.collect",
+    },
     # Reviewers also decide (准予 / 不予): in the county the reviewer signs the decision.
-    StaffRole.REVIEWER: {"cases.review", "cases.view", "cases.decide", "catalogue.edit"},
+    StaffRole.REVIEWER: {
+        "cases.review",
+        "cases.view",
+        "cases.decide",
+        "catalogue.edit",
+        "payments.collect",
+    },
     StaffRole.DEPARTMENT_HEAD: {
         "cases.view",
         "cases.review",
@@ -19,6 +30,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "supervision.view",
         "catalogue.edit",
         "exchange.request",
+        "payments.collect",
     },
     StaffRole.GRID_WORKER: {"events.report", "events.handle"},
     StaffRole.DATA_OFFICER: {
@@ -40,6 +52,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "credit.grade",
         "credit.record",
     },
+    # The finance bureau's non-tax revenue officers: every department's payment orders, and the
+    # daily reconciliation with the payment gateway.
+    StaffRole.FINANCE_OFFICER: {"payments.view_all", "payments.reconcile"},
     StaffRole.ADMINISTRATOR: {
         "accounts.manage",
         "accounts.grant_department",

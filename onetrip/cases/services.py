@@ -50,6 +50,8 @@ from onetrip.credit.selectors import credit_grade_get
 from onetrip.credit.services import credit_record_add
 from onetrip.departments.models import Department
 from onetrip.notify.services import notification_prepare, notification_send
+from onetrip.payments import selectors as payment_selectors
+from onetrip.payments import services as payment_services
 from onetrip.workdays.selectors import workday_add, workday_check
 
 from . import policies
@@ -1061,6 +1063,12 @@ def case_result_issue(*, actor, case: Application, request=None) -> Application:
     case = _lock(case)
     policies.require_staff(actor, case, "cases.review", "cases.intake")
     _require_status(case, CaseStatus.APPROVED, CaseStatus.DENIED)
+    if payment_selectors.unpaid_for_reference(payment_reference(case)) is not None:
+        raise DomainError(
+            "cases.payment_outstanding",
+            _("The fee is not paid yet: the result is handed over once it is paid."),
+            status=409,
+        )
     if case.status == CaseStatus.APPROVED and licence_held(case):
         raise DomainError(
             "cases.licence_held",
@@ -1074,6 +1082,55 @@ def case_result_issue(*, actor, case: Application, request=None) -> Application:
     _audit(case, actor=actor, action="result_issue", request=request)
     _notify(case, _("Your result is ready"))
     return case
+
+
+def payment_reference(case: Application) -> str:
+    """How a case's payment orders name it (the payments app knows nothing of cases)."""
+    return f"case:{case.number}"
+
+
+@transaction.atomic
+def case_charge(*, actor, case: Application, items, request=None):
+    """Charge the fee of an approved case (缴费): a payment order to the applicant, with the
+    amount per item as the department works it out from the matter's fee standard. The result
+    is handed over once it is paid."""
+    case = _lock(case)
+    policies.require_staff(actor, case, "cases.intake", "cases.review")
+    _require_status(case, CaseStatus.APPROVED)
+    order = payment_services.order_create(
+        actor=actor,
+        department=case.department,
+        reference=payment_reference(case),
+        purpose=f"{case.matter_version.name}（{case.number}）",
+        payer=case.applicant,
+        payer_type=case.subject_type,
+        payer_number=case.subject_id,
+        payer_name=case.subject_name,
+        items=items,
+        link=case_link(case),
+        staff_link=reverse("casework:detail", args=[case.number]),
+        request=request,
+    )
+    note = _("Fee of %(amount)s yuan charged, payment code %(code)s.") % {
+        "amount": order.yuan,
+        "code": order.code,
+    }
+    _event(case, actor=actor, action="charge", from_status=case.status, note=note)
+    return order
+
+
+def case_paid(*, order, actor) -> None:
+    """The payments app's hook: a case's fee was paid (online, at the window, or found by the
+    reconciliation); its history says so, with the receipt number."""
+    number = order.reference.partition(":")[2]
+    case = Application.objects.filter(number=number).first()
+    if case is None:
+        return
+    note = _("Fee of %(amount)s yuan paid, receipt number %(receipt)s.") % {
+        "amount": order.yuan,
+        "receipt": order.receipt_number,
+    }
+    _event(case, actor=actor, action="paid", from_status=case.status, note=note)
 
 
 @transaction.atomic

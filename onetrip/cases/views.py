@@ -23,6 +23,7 @@ from onetrip.datasets.models import MaskingRule
 from onetrip.exchange import selectors as exchange_selectors
 from onetrip.notify import selectors as notify_selectors
 from onetrip.notify import services as notify_services
+from onetrip.payments import selectors as payment_selectors
 
 from . import notices, policies, register, selectors, services
 from .models import (
@@ -81,6 +82,21 @@ def _form_masked(schema, case) -> dict:
     return {k: mask(v, rules[k]) if k in rules else v for k, v in case.form_data.items()}
 
 
+CHARGED_STATUSES = {
+    CaseStatus.APPROVED,
+    CaseStatus.RESULT_ISSUED,
+    CaseStatus.DELIVERED,
+    CaseStatus.RATED,
+}
+
+
+def _payments_of(case) -> list:
+    """The fee orders of a decided case (none can exist before approval)."""
+    if case.status not in CHARGED_STATUSES:
+        return []
+    return payment_selectors.orders_for_reference(services.payment_reference(case))
+
+
 def case_context(request, case, **extra) -> dict:
     correction = getattr(case, "correction", None)  # the reverse one-to-one may not exist
     clear = policies.sees_in_clear(request.user, case)
@@ -107,6 +123,7 @@ def case_context(request, case, **extra) -> dict:
         "correction": correction,
         "upload_limit_mb": upload_max_bytes() // (1024 * 1024),
         "may_withdraw": services.case_is_withdrawable(case),
+        "payments": _payments_of(case),
         "reason_max_length": WITHDRAWAL_REASON_MAX_LENGTH,
         **extra,
     }
@@ -505,6 +522,11 @@ def _wb_detail_context(request, case, **extra):
         context["credit_grade"] = credit_grade_get(case.subject_type, case.subject_id)
         context["missing_now"] = services.materials_missing(case)
     context["delivery_methods"] = DeliveryMethod.choices
+    if case.status == CaseStatus.APPROVED and not any(
+        p.status == "unpaid" for p in context["payments"]
+    ):
+        context["may_charge"] = _can(request, "cases.intake") or _can(request, "cases.review")
+        context["charge_rows"] = range(3)
     return context
 
 
@@ -550,6 +572,17 @@ ACTIONS = {
     ),
     "resume": lambda r, c: services.case_resume(actor=r.user, case=c, request=r),
     "issue": lambda r, c: services.case_result_issue(actor=r.user, case=c, request=r),
+    "charge": lambda r, c: services.case_charge(
+        actor=r.user,
+        case=c,
+        items=[
+            {"name": name, "amount": amount}
+            for name, amount in zip(
+                r.POST.getlist("item_name"), r.POST.getlist("item_amount"), strict=False
+            )
+        ],
+        request=r,
+    ),
     "deliver": lambda r, c: services.case_deliver(
         actor=r.user,
         case=c,
@@ -576,6 +609,7 @@ DONE = {
     "resume": gettext_lazy("Resumed."),
     "issue": gettext_lazy("Result issued."),
     "deliver": gettext_lazy("Delivered."),
+    "charge": gettext_lazy("The payment order was issued to the applicant."),
     "submit": gettext_lazy("Submitted."),
     "upload": gettext_lazy("The file was uploaded."),
 }

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "onetrip.catalogue",
     "onetrip.credit",
     "onetrip.objections",
+    "onetrip.payments",
     "onetrip.cases",
     "onetrip.ratings",
     "onetrip.statistics",
@@ -184,7 +185,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onetrip.objections.tasks.remind_due",
         "schedule": crontab(hour=8, minute=50, day_of_week="mon-sat"),
     },
+    "payments-reconcile": {
+        "task": "onetrip.payments.tasks.reconcile_yesterday",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
+# Public payment (统一公共支付): the gateway class (the sandbox until the county is connected to
+# the provincial platform), the key it signs its notifications with (HMAC-SM3; unset: derived
+# from SECRET_KEY, fine only for the sandbox) and the calendar days a payer has to pay.
+ONETRIP_PAYMENT_GATEWAY = os.environ.get(
+    "ONETRIP_PAYMENT_GATEWAY", "onetrip.payments.gateway.SandboxGateway"
+)
+ONETRIP_PAYMENT_SECRET = os.environ.get("ONETRIP_PAYMENT_SECRET", "")
+ONETRIP_PAYMENT_DAYS = int(os.environ.get("ONETRIP_PAYMENT_DAYS", "15"))
 # Data objections (数据异议): the owner department answers within this many working days,
 # counted from the day after filing.
 ONETRIP_DATA_OBJECTION_DAYS = int(os.environ.get("ONETRIP_DATA_OBJECTION_DAYS", "5"))

@@ -44,6 +44,17 @@ BELOW = {
         "workdays",
         "credit",  # objections to credit records (信用信息异议) withdraw them when upheld
     },
+    # Public payment: orders, the gateway, reconciliation; told nothing of what it charges for.
+    "payments": {
+        "core",
+        "regions",
+        "departments",
+        "registries",
+        "datasets",  # masking rules for the Excel export
+        "accounts",
+        "identity",  # the API's sign-in
+        "notify",
+    },
     # The exchange (support layer) reads e-licences for ID-only handling.
     "exchange": {
         "core",
@@ -73,6 +84,7 @@ BELOW = {
         "credit",
         "datasets",
         "exchange",
+        "payments",  # fees charged on a case (缴费)
     },
     "bundles": {
         "core",
@@ -89,6 +101,7 @@ BELOW = {
         "credit",
         "datasets",
         "exchange",
+        "payments",
         "cases",
     },
 }

@@ -60,6 +60,12 @@ MENU = [
             "datasetwork:import",
         },
     ),
+    (
+        "paymentwork:list",
+        _("Payments"),
+        ("payments.collect", "payments.view_all"),
+        {"paymentwork:list", "paymentwork:detail", "paymentwork:reconciliation"},
+    ),
     ("creditwork:page", _("Public credit"), ("credit.record",), {"creditwork:page"}),
     ("workbench:people", _("People lookup"), ("accounts.verify_in_person",), {"workbench:people"}),
     (
