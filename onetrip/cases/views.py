@@ -522,9 +522,8 @@ def _wb_detail_context(request, case, **extra):
         context["credit_grade"] = credit_grade_get(case.subject_type, case.subject_id)
         context["missing_now"] = services.materials_missing(case)
     context["delivery_methods"] = DeliveryMethod.choices
-    if case.status == CaseStatus.APPROVED and not any(
-        p.status == "unpaid" for p in context["payments"]
-    ):
+    context["fee_unpaid"] = any(p.status == "unpaid" for p in context["payments"])
+    if case.status == CaseStatus.APPROVED and not context["fee_unpaid"]:
         context["may_charge"] = _can(request, "cases.intake") or _can(request, "cases.review")
         context["charge_rows"] = range(3)
     return context

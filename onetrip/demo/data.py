@@ -66,6 +66,8 @@ DEMO_STAFF = (
     # The population registry's keeper answers data objections to it (数据异议).
     ("demo-police-data", "陈志明", "县公安局", ["data_officer"]),
     ("demo-supervisor", "钱卫东", "县政府办公室", ["supervisor"]),
+    # The finance bureau's non-tax revenue officer: every payment order, the reconciliation.
+    ("demo-finance", "姚美芳", "县财政局", ["finance_officer"]),
     ("demo-admin", "陆志远", "县政务数据办", ["administrator"]),
 )
 

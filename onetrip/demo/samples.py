@@ -104,7 +104,11 @@ BAD = {"bad_open", "bad_answered"}
 # citizen → ((outcome, channel or ""), …). L1 can apply only at a counter.
 CITIZEN_CASES = {
     "citizen_l1": (("delivered", Channel.COUNTER), ("green", Channel.COUNTER)),
-    "citizen_l2": (("review_correction", Channel.ONLINE), ("rated", Channel.MOBILE)),
+    "citizen_l2": (
+        ("review_correction", Channel.ONLINE),
+        ("rated", Channel.MOBILE),
+        ("approved", Channel.ONLINE),  # a fee matter: the fee waits to be paid (缴费)
+    ),
     "citizen_l3": (("issued", Channel.MOBILE), ("submitted", Channel.ONLINE)),
 }
 # The first cases of these stories are taken in at a counter (the clerk's own intake).
@@ -732,6 +736,8 @@ def _specs(*, versions, cast_people, head_department, county, county_code, today
                 ):
                     return False
                 if citizen is not None and _wants_legal(version):
+                    return False
+                if outcome == "approved" and citizen is not None and not version.is_fee:
                     return False
                 if channel == Channel.COUNTER:
                     return version.counter

@@ -37,6 +37,7 @@ from onetrip.signing import services as signing_services
 from onetrip.spatial import services as spatial_services
 
 from . import data
+from .payments import payments_load
 from .samples import samples_load
 
 ACTOR = "demo loader"
@@ -490,6 +491,8 @@ def _load(region_code: str, *, samples: bool = True) -> DemoSummary:
 
     _credit_records(citizens, staff)
     _objections(citizens, staff)
+    if samples:
+        payments_load()  # fees of the sample cases, a day's difference to reconcile
 
     summary = DemoSummary(region_code=region_code, samples=sample_count)
     labels = {

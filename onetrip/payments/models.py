@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrderStatus(models.TextChoices):
@@ -19,7 +20,7 @@ class OrderStatus(models.TextChoices):
 
 
 class PayChannel(models.TextChoices):
-    ONLINE = "online", _("Online")  # 网上缴费 (through the gateway)
+    ONLINE = "online", pgettext_lazy("payment channel", "Online")  # 网上缴费 (the gateway)
     COUNTER = "counter", _("At the window")  # 窗口缴费 (card terminal, recorded by the clerk)
 
 

@@ -123,3 +123,20 @@ def reconciliation_get(pk: int) -> Reconciliation:
     if run is None:
         raise NotFound("payments.reconciliation_not_found", _("No such reconciliation."))
     return run
+
+
+def unpaid_counts(*, user) -> dict:
+    """The orders in the user's sight that wait for payment, and those past their date."""
+    if not policies.may_see_orders(user):
+        return {"unpaid": 0, "overdue": 0}
+    unpaid = orders_for_staff(user=user).filter(status=OrderStatus.UNPAID)
+    return {
+        "unpaid": unpaid.count(),
+        "overdue": unpaid.filter(due_on__lt=timezone.localdate()).count(),
+    }
+
+
+def recent_differences(days: int = 7) -> int:
+    """Differences found by the reconciliations of the last `days` days."""
+    since = timezone.localdate() - datetime.timedelta(days=days)
+    return sum(len(r.differences) for r in Reconciliation.objects.filter(day__gte=since))

@@ -4,6 +4,7 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from onetrip.datasets.masking import mask
@@ -36,7 +37,7 @@ def orders_workbook(orders) -> bytes:
             _("Payer"),
             _("Amount (yuan)"),
             _("Status"),
-            _("Issued at"),
+            pgettext("payment", "Issued at"),
             _("Paid at"),
             _("Channel"),
             _("Receipt number"),

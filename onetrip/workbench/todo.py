@@ -11,6 +11,8 @@ from onetrip.cases.models import CaseStatus
 from onetrip.cases.selectors import case_list_for_intake
 from onetrip.exchange.selectors import grants_pending_for_owner
 from onetrip.objections import selectors as objection_selectors
+from onetrip.payments import policies as payment_policies
+from onetrip.payments import selectors as payment_selectors
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,24 @@ def todo_items(*, user) -> list[Todo]:
                 reverse("objectionswork:list"),
                 counts["open"],
                 counts["overdue"],
+            )
+        )
+    counts = payment_selectors.unpaid_counts(user=user)  # none for those who do not collect
+    if counts["unpaid"]:  # the payer's move: shown only while there is something to follow
+        items.append(
+            Todo(
+                _("Fees awaiting payment"),
+                reverse("paymentwork:list") + "?status=unpaid",
+                counts["unpaid"],
+                counts["overdue"],
+            )
+        )
+    if payment_policies.may_reconcile(user):
+        items.append(
+            Todo(
+                _("Reconciliation differences of the last week"),
+                reverse("paymentwork:reconciliation"),
+                payment_selectors.recent_differences(),
             )
         )
     return items

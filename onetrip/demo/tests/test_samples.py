@@ -237,3 +237,29 @@ def test_loading_texts_nobody_and_prints_the_samples(settings, tmp_path):
     sending.send_pending()  # whatever a sender thread might still hold
     assert LocmemSmsBackend.outbox == []
     assert DemoSample.objects.count() == TOTAL
+
+
+@pytest.mark.django_db
+def test_the_demos_fees_were_paid_when_approved_and_one_waits(demo, client):
+    from onetrip.payments.models import OrderStatus, PaymentOrder, Reconciliation
+
+    orders = list(PaymentOrder.objects.select_related("department"))
+    assert orders and all(o.reference.startswith("case:") for o in orders)
+    waiting = [o for o in orders if o.status == OrderStatus.UNPAID]
+    l2 = User.objects.get(phone="13957300002")
+    assert [o.payer for o in waiting] == [l2]  # the demo citizen's approved fee case
+    for order in orders:
+        case = Application.objects.get(number=order.reference.partition(":")[2])
+        assert case.matter_version.is_fee
+        if order.status == OrderStatus.PAID:
+            approved = case.events.get(action="approve").at
+            assert approved < order.created_at < order.paid_at
+    # Yesterday's statement holds a second payment of one order: to refund.
+    yesterday = Reconciliation.objects.get(day=timezone.localdate() - datetime.timedelta(days=1))
+    assert [d["kind"] for d in yesterday.differences] == ["paid_twice"]
+    client.force_login(staff("demo-finance"))
+    page = client.get("/workbench/").content.decode()
+    assert "近一周的对账差异" in page
+    client.force_login(l2)
+    page = client.get(f"/me/payments/{waiting[0].public_id}/").content.decode()
+    assert waiting[0].code in page and "在线缴纳" in page

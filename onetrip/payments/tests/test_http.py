@@ -178,3 +178,30 @@ def test_only_finance_officers_reconcile(client, issue, clerk, finance):
     assert "0 笔差异" in page and order.code in page  # recovered from the statement
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
+
+
+def test_the_workbench_home_lists_fees_to_follow_and_differences(
+    client, issue, clerk, finance, other_clerk
+):
+    order = issue()
+    client.force_login(clerk)
+    page = client.get("/workbench/").content.decode()
+    todo = page[page.index('data-testid="todo"') :]
+    assert "待缴费的缴款通知" in todo and "1 件待办" in todo
+    client.force_login(other_clerk)  # another department's fee: nothing to follow
+    assert "待缴费的缴款通知" not in client.get("/workbench/").content.decode()
+    SandboxPayment.objects.create(
+        transaction_id="S-X",
+        code="3" * 19 + "3",
+        amount=100,
+        paid_at=timezone.now() - datetime.timedelta(days=1),
+        method="alipay",
+    )
+    from onetrip.payments import services
+
+    services.reconcile_yesterday()
+    client.force_login(finance)
+    page = client.get("/workbench/").content.decode()
+    todo = page[page.index('data-testid="todo"') :]
+    assert "近一周的对账差异" in todo and "1 件待办" in todo
+    assert order.code  # the order itself stays as it was

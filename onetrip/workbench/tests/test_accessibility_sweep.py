@@ -20,6 +20,7 @@ STAFF = [
     "demo-head",
     "demo-clerk",
     "demo-admin",
+    "demo-finance",
 ]
 PORTAL_PAGES = [
     "/",
@@ -27,6 +28,7 @@ PORTAL_PAGES = [
     "/me/",
     "/me/data-access/",
     "/me/data/",
+    "/me/payments/",
     "/applications/",
     "/bundles/",
     "/wallet/",
