@@ -57,7 +57,15 @@ def _gateway(path: str):
 
 
 def gateway():
-    return _gateway(settings.ONETRIP_PAYMENT_GATEWAY)
+    """The configured gateway, or None: online payment is off (production until a gateway is
+    configured), and orders are paid at the window."""
+    path = getattr(settings, "ONETRIP_PAYMENT_GATEWAY", "")
+    return _gateway(path) if path else None
+
+
+def gateway_name() -> str:
+    configured = gateway()
+    return configured.name if configured is not None else ""
 
 
 def _key() -> bytes:

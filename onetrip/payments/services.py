@@ -190,7 +190,11 @@ def order_create(
 
 
 def _locked(order: PaymentOrder) -> PaymentOrder:
-    return PaymentOrder.objects.select_for_update().select_related("department").get(pk=order.pk)
+    return (
+        PaymentOrder.objects.select_for_update(of=("self",))
+        .select_related("department", "payer")
+        .get(pk=order.pk)
+    )
 
 
 @transaction.atomic
@@ -320,7 +324,7 @@ def settle(
     kind = None
     with transaction.atomic():
         order = (
-            PaymentOrder.objects.select_for_update()
+            PaymentOrder.objects.select_for_update(of=("self",))
             .select_related("department", "payer")
             .filter(code=code)
             .first()
@@ -387,7 +391,7 @@ def notification_receive(
 ) -> PaymentOrder:
     """The gateway's signed notice that a payment was collected (POST /api/v1/payments/notify)."""
     gateway = gateways.gateway()
-    if gateway_name != gateway.name:
+    if gateway is None or gateway_name != gateway.name:
         raise NotFound("payments.unknown_gateway", _("No such payment gateway."))
     if not gateways.signature_ok(body, signature):
         audit.record(
@@ -432,6 +436,8 @@ def reconcile(*, day: datetime.date, actor=None) -> Reconciliation:
     payment the gateway collected whose notification never arrived is settled now (recovered);
     everything else that does not match is a difference for the finance officers, who are told."""
     gateway = gateways.gateway()
+    if gateway is None:
+        raise _invalid("no_gateway", _("No payment gateway is configured."), 409)
     actor = actor or "reconciliation"
     start, end = _day_bounds(day)
     ours = {
@@ -528,6 +534,9 @@ def _reconciliation_save(gateway_name, day, *, actor, **figures) -> Reconciliati
     return run
 
 
-def reconcile_yesterday(*, today: datetime.date | None = None) -> Reconciliation:
+def reconcile_yesterday(*, today: datetime.date | None = None) -> Reconciliation | None:
+    """Yesterday's reconciliation; None without a gateway (nothing was paid online)."""
+    if gateways.gateway() is None:
+        return None
     today = today or timezone.localdate()
     return reconcile(day=today - datetime.timedelta(days=1))

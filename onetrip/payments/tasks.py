@@ -15,4 +15,5 @@ def reconcile_yesterday(today: str | None = None) -> int:
     paid through it. Returns the number of differences."""
     day = datetime.date.fromisoformat(today) if today else None
     with override(settings.LANGUAGE_CODE):
-        return len(services.reconcile_yesterday(today=day).differences)
+        run = services.reconcile_yesterday(today=day)
+        return len(run.differences) if run is not None else 0

@@ -61,7 +61,11 @@ def order_detail(request, public_id):
     return render(
         request,
         "payments/detail.html",
-        {"order": order, "overdue": selectors.is_overdue(order)},
+        {
+            "order": order,
+            "overdue": selectors.is_overdue(order),
+            "online": gateways.gateway() is not None,
+        },
     )
 
 
@@ -73,8 +77,12 @@ def order_pay(request, public_id):
     if order.status != OrderStatus.UNPAID:
         messages.info(request, _("This order is not awaiting payment."))
         return redirect("payments:detail", public_id=order.public_id)
+    gateway = gateways.gateway()
+    if gateway is None:
+        messages.info(request, _("Online payment is not available: pay at the window."))
+        return redirect("payments:detail", public_id=order.public_id)
     back = reverse("payments:detail", args=[order.public_id])
-    return redirect(gateways.gateway().checkout_url(order, back))
+    return redirect(gateway.checkout_url(order, back))
 
 
 # --- the sandbox gateway's cashier -------------------------------------------------------------
@@ -83,7 +91,7 @@ SANDBOX_METHODS = (("alipay", "支付宝"), ("wechat", "微信支付"), ("unionp
 
 
 def _sandbox_only():
-    if gateways.gateway().name != gateways.SandboxGateway.name:
+    if gateways.gateway_name() != gateways.SandboxGateway.name:
         raise Http404
 
 
@@ -306,6 +314,10 @@ def reconciliation(request):
         day = _date(request.POST.get("day", ""))
         if day is None or day >= timezone.localdate():
             error = DomainError("payments.invalid_day", _("Choose a past day."), status=422)
+        elif gateways.gateway() is None:
+            error = DomainError(
+                "payments.no_gateway", _("No payment gateway is configured."), status=409
+            )
         else:
             run = services.reconcile(day=day, actor=request.user)
             messages.success(
@@ -320,7 +332,7 @@ def reconciliation(request):
         {
             "runs": selectors.reconciliations(),
             "yesterday": timezone.localdate() - datetime.timedelta(days=1),
-            "gateway": gateways.gateway().name,
+            "gateway": gateways.gateway_name(),
             "error": error,
         },
         status=error.status if error else 200,

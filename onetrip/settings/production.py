@@ -42,3 +42,11 @@ OAUTH2_PROVIDER = {
     **OAUTH2_PROVIDER,  # noqa: F405
     "ALLOWED_REDIRECT_URI_SCHEMES": env_list("OIDC_REDIRECT_URI_SCHEMES", "https"),
 }
+
+# Public payment: no online gateway unless one is configured. The sandbox takes no money and
+# would mark orders paid, so production never falls back to it; a county trying the platform
+# sets ONETRIP_PAYMENT_GATEWAY=onetrip.payments.gateway.SandboxGateway on purpose.
+ONETRIP_PAYMENT_GATEWAY = os.environ.get("ONETRIP_PAYMENT_GATEWAY", "")
+if ONETRIP_PAYMENT_GATEWAY and not ONETRIP_PAYMENT_GATEWAY.endswith(".SandboxGateway"):
+    if not os.environ.get("ONETRIP_PAYMENT_SECRET"):
+        raise ImproperlyConfigured("ONETRIP_PAYMENT_SECRET must be set with a payment gateway.")

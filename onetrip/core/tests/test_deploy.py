@@ -47,3 +47,17 @@ def test_production_refuses_a_short_secret_key(tmp_path):
     result = _manage(tmp_path, "check", secret_key="too-short")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_takes_no_sandbox_payments_unless_told(tmp_path):
+    key = secrets.token_urlsafe(64)
+    show = "from django.conf import settings; print(repr(settings.ONETRIP_PAYMENT_GATEWAY))"
+    result = _manage(tmp_path, "shell", "-c", show, secret_key=key)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("''")  # online payment off: orders paid at the window
+    os.environ["ONETRIP_PAYMENT_GATEWAY"] = "county.payments.ProvincialGateway"
+    try:
+        result = _manage(tmp_path, "check", secret_key=key)
+    finally:
+        del os.environ["ONETRIP_PAYMENT_GATEWAY"]
+    assert result.returncode != 0 and "ONETRIP_PAYMENT_SECRET must be set" in result.stderr

@@ -205,3 +205,23 @@ def test_the_workbench_home_lists_fees_to_follow_and_differences(
     todo = page[page.index('data-testid="todo"') :]
     assert "近一周的对账差异" in todo and "1 件待办" in todo
     assert order.code  # the order itself stays as it was
+
+
+def test_without_a_gateway_orders_are_paid_at_the_window(client, issue, payer, finance, settings):
+    settings.ONETRIP_PAYMENT_GATEWAY = ""  # production until a gateway is configured
+    order = issue()
+    client.force_login(payer)
+    page = client.get(f"/me/payments/{order.public_id}/").content.decode()
+    assert 'data-testid="pay-at-window"' in page and 'data-testid="pay"' not in page
+    response = client.post(f"/me/payments/{order.public_id}/pay/", follow=True)
+    assert "请到窗口缴纳" in response.content.decode()
+    assert client.get(f"/pay/sandbox/{order.code}/").status_code == 404
+    body = notification(order)
+    assert _notify_http(client, body, gateway.sign(body)).status_code == 404
+    from onetrip.payments import services
+
+    assert services.reconcile_yesterday() is None
+    client.force_login(finance)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    response = client.post("/workbench/payments/reconciliation/", {"day": yesterday})
+    assert response.status_code == 409
