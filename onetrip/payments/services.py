@@ -282,20 +282,23 @@ def counter_payment_record(
             "terminal_reference_needed",
             _("Enter the card terminal's reference number (at most 40 characters)."),
         )
+    used = _invalid("terminal_reference_used", _("This reference number is already recorded."), 409)
     transaction_id = f"counter:{reference}"
     if PaymentOrder.objects.filter(transaction_id=transaction_id).exists():
-        raise _invalid(
-            "terminal_reference_used", _("This reference number is already recorded."), 409
-        )
-    _mark_paid(
-        order,
-        actor=actor,
-        channel=PayChannel.COUNTER,
-        gateway="",
-        transaction_id=transaction_id,
-        paid_at=timezone.now(),
-        request=request,
-    )
+        raise used
+    try:
+        with transaction.atomic():  # two clerks typing the same number at once: one wins
+            _mark_paid(
+                order,
+                actor=actor,
+                channel=PayChannel.COUNTER,
+                gateway="",
+                transaction_id=transaction_id,
+                paid_at=timezone.now(),
+                request=request,
+            )
+    except IntegrityError as error:
+        raise used from error
     return order
 
 
@@ -306,6 +309,7 @@ REFUSALS = {
     "paid_twice": (409, "This order was already paid with another transaction: refund one."),
     "cancelled": (409, "This order was cancelled: refund the payment."),
     "amount_mismatch": (422, "The amount paid is not the amount of the order."),
+    "transaction_reused": (409, "This transaction already paid another order."),
 }
 
 
@@ -339,6 +343,8 @@ def settle(
             kind = "cancelled"
         elif order.amount != amount:
             kind = "amount_mismatch"
+        elif PaymentOrder.objects.filter(transaction_id=transaction_id).exists():
+            kind = "transaction_reused"  # the gateway's mistake: one payment, two orders
         else:
             _mark_paid(
                 order,

@@ -26,6 +26,7 @@ DIFFERENCES = {
     "cancelled": _("Paid after cancelling"),
     "amount_mismatch": _("Amounts differ"),
     "not_in_statement": _("Not on the statement"),
+    "transaction_reused": _("One payment, two orders"),
 }
 
 

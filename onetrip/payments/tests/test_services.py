@@ -123,11 +123,15 @@ def test_a_payment_that_does_not_fit_changes_nothing_and_is_kept_for_refund(issu
     with pytest.raises(DomainError) as caught:
         notify(cancelled, transaction_id="T3")
     assert caught.value.code == "payments.cancelled"
+    with pytest.raises(DomainError) as caught:  # a transaction that already paid another order
+        notify(issue(), transaction_id="T1")
+    assert (caught.value.code, caught.value.status) == ("payments.transaction_reused", 409)
     refused = AuditEntry.objects.filter(action="payments.refused")
     assert sorted(e.detail["kind"] for e in refused) == [
         "amount_mismatch",
         "cancelled",
         "paid_twice",
+        "transaction_reused",
     ]
 
 
