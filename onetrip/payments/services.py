@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum import luhn
 
 from onetrip.accounts import selectors as account_selectors
@@ -305,17 +306,20 @@ def counter_payment_record(
 # --- the gateway ---------------------------------------------------------------------------
 
 REFUSALS = {
-    "order_not_found": (404, "No order has this payment code."),
-    "paid_twice": (409, "This order was already paid with another transaction: refund one."),
-    "cancelled": (409, "This order was cancelled: refund the payment."),
-    "amount_mismatch": (422, "The amount paid is not the amount of the order."),
-    "transaction_reused": (409, "This transaction already paid another order."),
+    "order_not_found": (404, gettext_lazy("No order has this payment code.")),
+    "paid_twice": (
+        409,
+        gettext_lazy("This order was already paid with another transaction: refund one."),
+    ),
+    "cancelled": (409, gettext_lazy("This order was cancelled: refund the payment.")),
+    "amount_mismatch": (422, gettext_lazy("The amount paid is not the amount of the order.")),
+    "transaction_reused": (409, gettext_lazy("This transaction already paid another order.")),
 }
 
 
 def _refusal(kind: str, **detail) -> DomainError:
     status, message = REFUSALS[kind]
-    return DomainError(f"payments.{kind}", _(message), detail=detail, status=status)
+    return DomainError(f"payments.{kind}", str(message), detail=detail, status=status)
 
 
 def settle(

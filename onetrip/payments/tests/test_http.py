@@ -40,6 +40,15 @@ def test_the_gateway_notifies_over_http(client, issue):
     assert _notify_http(client, body, gateway.sign(body)).status_code == 200  # repeated
 
 
+def test_money_that_does_not_fit_is_refused_in_chinese(client, issue):
+    order = issue()
+    body = notification(order, amount=1)
+    response = _notify_http(client, body, gateway.sign(body))
+    assert response.status_code == 422
+    assert response.json()["code"] == "payments.amount_mismatch"
+    assert response.json()["message"] == "支付金额与缴款通知金额不符。"
+
+
 @pytest.mark.parametrize(
     ("body", "signed", "gateway_name", "status", "code"),
     [
