@@ -260,6 +260,44 @@ def application_issue(request, number: str):
     return _out(case)
 
 
+class FeeItemIn(Schema):
+    name: str
+    amount: str  # yuan, as typed: "15", "8.50"
+
+
+class ChargeIn(Schema):
+    items: list[FeeItemIn]
+
+
+class ChargeOut(Schema):
+    id: str
+    code: str
+    amount: int
+    due_on: datetime.date
+    status: str
+
+
+@router.post("applications/{number}/charge", response={201: ChargeOut})
+def application_charge(request, number: str, payload: ChargeIn):
+    """Charge the fee of an approved case (its department's clerks and reviewers): a payment
+    order to the applicant; the result can be issued once it is paid. 409
+    `cases.wrong_status` before approval, `payments.already_open` while an order waits; 422
+    `payments.invalid` with the problem per item in `detail.fields`."""
+    order = services.case_charge(
+        actor=request.user,
+        case=_case(request, number),
+        items=[item.dict() for item in payload.items],
+        request=request,
+    )
+    return 201, {
+        "id": str(order.public_id),
+        "code": order.code,
+        "amount": order.amount,
+        "due_on": order.due_on,
+        "status": order.status,
+    }
+
+
 @router.post("applications/{number}/deliver", response=ApplicationOut)
 def application_deliver(request, number: str, payload: DeliverIn):
     case = services.case_deliver(

@@ -108,3 +108,21 @@ def test_the_clerk_charges_from_the_case_page_and_the_applicant_pays(
     _pay(order)
     page = client.get(f"/applications/{approved.number}/").content.decode()
     assert "查看缴款凭证" in page and "已缴费" in page
+
+
+def test_a_departments_system_charges_through_the_api(client, approved, clerk, token_for):
+    url = f"/api/v1/applications/{approved.number}/charge"
+    refused = client.post(
+        url,
+        {"items": [{"name": "", "amount": "0"}]},
+        content_type="application/json",
+        **token_for(clerk),
+    )
+    assert refused.status_code == 422 and refused.json()["code"] == "payments.invalid"
+    assert set(refused.json()["detail"]["fields"]) == {"items.0.name", "items.0.amount"}
+    made = client.post(url, {"items": FEES}, content_type="application/json", **token_for(clerk))
+    assert made.status_code == 201 and made.json()["amount"] == 1500
+    again = client.post(url, {"items": FEES}, content_type="application/json", **token_for(clerk))
+    assert again.status_code == 409 and again.json()["code"] == "payments.already_open"
+    issue = client.post(f"/api/v1/applications/{approved.number}/issue", **token_for(clerk))
+    assert issue.status_code == 409 and issue.json()["code"] == "cases.payment_outstanding"
