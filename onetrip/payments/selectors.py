@@ -136,7 +136,8 @@ def unpaid_counts(*, user) -> dict:
     }
 
 
-def recent_differences(days: int = 7) -> int:
-    """Differences found by the reconciliations of the last `days` days."""
+def differences_open(days: int = 90) -> int:
+    """Differences of the last `days` days' reconciliations that nobody has handled yet."""
     since = timezone.localdate() - datetime.timedelta(days=days)
-    return sum(len(r.differences) for r in Reconciliation.objects.filter(day__gte=since))
+    runs = Reconciliation.objects.filter(day__gte=since).exclude(differences=[])
+    return sum(1 for run in runs for d in run.differences if not d.get("handled"))

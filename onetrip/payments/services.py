@@ -515,8 +515,23 @@ def reconcile(*, day: datetime.date, actor=None) -> Reconciliation:
     )
 
 
+def _keep_handled(gateway_name, day, differences: list[dict]) -> None:
+    """A day run again keeps what the finance officers noted on the differences found before."""
+    before = Reconciliation.objects.filter(gateway=gateway_name, day=day).first()
+    handled = {
+        (d["kind"], d["transaction_id"]): d["handled"]
+        for d in (before.differences if before else [])
+        if d.get("handled")
+    }
+    for difference in differences:
+        kept = handled.get((difference["kind"], difference["transaction_id"]))
+        if kept:
+            difference["handled"] = kept
+
+
 @transaction.atomic
 def _reconciliation_save(gateway_name, day, *, actor, **figures) -> Reconciliation:
+    _keep_handled(gateway_name, day, figures["differences"])
     run, _created = Reconciliation.objects.update_or_create(
         gateway=gateway_name, day=day, defaults=figures
     )
@@ -531,7 +546,7 @@ def _reconciliation_save(gateway_name, day, *, actor, **figures) -> Reconciliati
             "differences": len(run.differences),
         },
     )
-    if run.differences:
+    if any(not d.get("handled") for d in run.differences):
         for user in finance_officers():
             notification_send(
                 user=user,
@@ -541,6 +556,48 @@ def _reconciliation_save(gateway_name, day, *, actor, **figures) -> Reconciliati
                 link=reverse("paymentwork:reconciliation"),
                 sms=False,
             )
+    return run
+
+
+NOTE_MAX = 200
+
+
+@transaction.atomic
+def difference_handle(*, actor, run: Reconciliation, index: int, note: str, request=None):
+    """A finance officer notes how a difference was dealt with (refunded through the gateway,
+    the gateway's statement corrected…); it then leaves the to-do list."""
+    if not policies.may_reconcile(actor):
+        raise PermissionDenied(
+            "payments.not_finance_officer", _("Only the finance officers handle differences.")
+        )
+    run = Reconciliation.objects.select_for_update().get(pk=run.pk)
+    if not 0 <= index < len(run.differences):
+        raise NotFound("payments.difference_not_found", _("No such difference."))
+    difference = run.differences[index]
+    if difference.get("handled"):
+        raise _invalid("already_handled", _("This difference is already handled."), 409)
+    note = (note or "").strip()
+    if not note or len(note) > NOTE_MAX:
+        raise _invalid(
+            "note_needed", _("Say how it was handled (at most 200 characters)."), field="note"
+        )
+    difference["handled"] = {
+        "at": timezone.now().isoformat(timespec="seconds"),
+        "by": actor.get_full_name() or actor.get_username(),
+        "note": note,
+    }
+    run.save(update_fields=["differences"])
+    audit.record(
+        actor=actor,
+        action="payments.difference.handle",
+        target=run,
+        request=request,
+        detail={
+            "day": run.day.isoformat(),
+            **{k: v for k, v in difference.items() if k != "handled"},
+            "note": note,
+        },
+    )
     return run
 
 

@@ -326,6 +326,10 @@ def reconciliation(request):
                 % {"day": day.isoformat(), "n": len(run.differences)},
             )
             return redirect("paymentwork:reconciliation")
+    return _reconciliation_page(request, error)
+
+
+def _reconciliation_page(request, error=None):
     return render(
         request,
         "payments/wb_reconciliation.html",
@@ -337,3 +341,23 @@ def reconciliation(request):
         },
         status=error.status if error else 200,
     )
+
+
+@_staff_who(policies.may_reconcile)
+@require_POST
+def difference_handle(request, pk: int, index: int):
+    try:
+        run = selectors.reconciliation_get(pk)
+        services.difference_handle(
+            actor=request.user,
+            run=run,
+            index=index,
+            note=request.POST.get("note", ""),
+            request=request,
+        )
+    except DomainError as error:
+        if isinstance(error, NotFound):
+            raise Http404(error.message) from error
+        return _reconciliation_page(request, error)
+    messages.success(request, _("The difference is marked as handled."))
+    return redirect("paymentwork:reconciliation")

@@ -56,9 +56,9 @@ def todo_items(*, user) -> list[Todo]:
     if payment_policies.may_reconcile(user):
         items.append(
             Todo(
-                _("Reconciliation differences of the last week"),
+                _("Reconciliation differences to handle"),
                 reverse("paymentwork:reconciliation"),
-                payment_selectors.recent_differences(),
+                payment_selectors.differences_open(),
             )
         )
     return items

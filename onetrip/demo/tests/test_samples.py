@@ -259,7 +259,7 @@ def test_the_demos_fees_were_paid_when_approved_and_one_waits(demo, client):
     assert [d["kind"] for d in yesterday.differences] == ["paid_twice"]
     client.force_login(staff("demo-finance"))
     page = client.get("/workbench/").content.decode()
-    assert "近一周的对账差异" in page
+    assert "待处理的对账差异" in page
     client.force_login(l2)
     page = client.get(f"/me/payments/{waiting[0].public_id}/").content.decode()
     assert waiting[0].code in page and "在线缴纳" in page

@@ -212,7 +212,7 @@ def test_the_workbench_home_lists_fees_to_follow_and_differences(
     client.force_login(finance)
     page = client.get("/workbench/").content.decode()
     todo = page[page.index('data-testid="todo"') :]
-    assert "近一周的对账差异" in todo and "1 件待办" in todo
+    assert "待处理的对账差异" in todo and "1 件待办" in todo
     assert order.code  # the order itself stays as it was
 
 
@@ -234,3 +234,38 @@ def test_without_a_gateway_orders_are_paid_at_the_window(client, issue, payer, f
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     response = client.post("/workbench/payments/reconciliation/", {"day": yesterday})
     assert response.status_code == 409
+
+
+def test_a_finance_officer_marks_a_difference_handled(client, issue, notify, finance, clerk):
+    order = issue()
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    notify(order, transaction_id="A1", paid_at=yesterday)
+    for transaction_id in ("A1", "A2"):  # the payer paid twice
+        SandboxPayment.objects.create(
+            transaction_id=transaction_id,
+            code=order.code,
+            amount=order.amount,
+            paid_at=yesterday,
+            method="alipay",
+        )
+    from onetrip.payments import services
+    from onetrip.payments.models import Reconciliation
+
+    run = services.reconcile_yesterday()
+    assert [d["kind"] for d in run.differences] == ["paid_twice"]
+    url = f"/workbench/payments/reconciliation/{run.pk}/differences/0/handle/"
+    client.force_login(clerk)
+    assert client.post(url, {"note": "x"}).status_code == 403
+    client.force_login(finance)
+    refused = client.post(url, {"note": "  "})
+    assert refused.status_code == 422 and "请说明处理方式" in refused.content.decode()
+    assert client.post(url.replace("/0/", "/5/"), {"note": "x"}).status_code == 404
+    done = client.post(url, {"note": "已通过支付平台原路退款"}, follow=True)
+    assert "已处理：已通过支付平台原路退款" in done.content.decode()
+    assert client.post(url, {"note": "again"}).status_code == 409
+    page = client.get("/workbench/").content.decode()
+    assert "待处理的对账差异" in page and "0 件待办" in page
+    services.reconcile_yesterday()  # a day run again keeps what was noted
+    kept = Reconciliation.objects.get(pk=run.pk).differences[0]["handled"]
+    assert kept["note"] == "已通过支付平台原路退款"
+    assert AuditEntry.objects.filter(action="payments.difference.handle").count() == 1
