@@ -187,3 +187,17 @@ def on_day(monkeypatch):
         monkeypatch.setattr(services, "_today", lambda: day)
 
     return set_day
+
+
+@pytest.fixture
+def approved_fee_case(publish, citizen, valid_form, clerk, reviewer):
+    """An approved case of a matter that charges a fee (缴费), ready to be charged."""
+    from onetrip.cases import services
+
+    version = publish(is_fee=True, fee_description="营业执照工本费15元，邮寄费按实收取")
+    case = draft_with(version, citizen, valid_form)
+    services.case_submit(actor=citizen, case=case)
+    case = services.case_accept(actor=clerk, case=case)
+    for _step in range(2):
+        case = services.case_step_complete(actor=reviewer, case=case)
+    return services.case_approve(actor=reviewer, case=case)

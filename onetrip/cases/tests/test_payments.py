@@ -12,22 +12,14 @@ from onetrip.payments import gateway
 from onetrip.payments import services as payment_services
 from onetrip.payments.models import OrderStatus, PaymentOrder
 
-from .conftest import draft_with
-
 pytestmark = pytest.mark.django_db
 
 FEES = [{"name": "工本费", "amount": "15"}]
 
 
 @pytest.fixture
-def approved(publish, citizen, valid_form, clerk, reviewer):
-    version = publish(is_fee=True, fee_description="工本费15元")
-    case = draft_with(version, citizen, valid_form)
-    services.case_submit(actor=citizen, case=case)
-    case = services.case_accept(actor=clerk, case=case)
-    for _step in range(2):
-        case = services.case_step_complete(actor=reviewer, case=case)
-    return services.case_approve(actor=reviewer, case=case)
+def approved(approved_fee_case):
+    return approved_fee_case
 
 
 def _pay(order, transaction_id="ALI-7"):
@@ -84,7 +76,7 @@ def test_the_clerk_charges_from_the_case_page_and_the_applicant_pays(
 ):
     client.force_login(clerk)
     page = client.get(f"/workbench/cases/{approved.number}/").content.decode()
-    assert "开具缴款通知" in page and "收费标准：工本费15元" in page
+    assert "开具缴款通知" in page and "收费标准：营业执照工本费15元" in page
     refused = client.post(
         f"/workbench/cases/{approved.number}/charge/",
         {"item_name": ["工本费", ""], "item_amount": ["-3", ""]},

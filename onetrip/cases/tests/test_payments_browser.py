@@ -7,26 +7,17 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from onetrip.cases import services
 from onetrip.conftest import assert_accessible, screenshot
 from onetrip.objections.tests.test_browser import sign_in
 from onetrip.payments import services as payment_services
 from onetrip.payments.models import OrderStatus, PaymentOrder, SandboxPayment
 
-from .conftest import draft_with
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def approved(publish, citizen, valid_form, clerk, reviewer):
-    version = publish(is_fee=True, fee_description="营业执照工本费15元，邮寄费按实收取")
-    case = draft_with(version, citizen, valid_form)
-    services.case_submit(actor=citizen, case=case)
-    case = services.case_accept(actor=clerk, case=case)
-    for _step in range(2):
-        case = services.case_step_complete(actor=reviewer, case=case)
-    return services.case_approve(actor=reviewer, case=case)
+def approved(approved_fee_case):
+    return approved_fee_case
 
 
 def _desk(chromium, live_server):
