@@ -227,7 +227,8 @@ def order_cancel(*, actor, order: PaymentOrder, reason: str, request=None) -> Pa
 
 
 def _receipt_number(order: PaymentOrder) -> str:
-    return f"JK{timezone.localdate():%Y%m%d}{order.pk:08d}"
+    """JK, the day of payment and the order's serial: unique, and readable at the window."""
+    return f"JK{timezone.localtime(order.paid_at):%Y%m%d}{order.pk:08d}"
 
 
 def _mark_paid(order, *, actor, channel, gateway, transaction_id, paid_at, request) -> None:
