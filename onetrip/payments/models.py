@@ -59,6 +59,7 @@ class PaymentOrder(models.Model):
         _("status"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.UNPAID
     )
     due_on = models.DateField(_("pay by"))
+    reminded_on = models.DateField(_("reminded on"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("issued by"),

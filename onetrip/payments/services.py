@@ -602,6 +602,43 @@ def difference_handle(*, actor, run: Reconciliation, index: int, note: str, requ
     return run
 
 
+REMIND_DAYS_BEFORE = 2
+
+
+def orders_remind_due(*, today: datetime.date | None = None) -> int:
+    """Each morning: payers whose order falls due within REMIND_DAYS_BEFORE days hear of it once
+    (in-app and SMS). Returns how many were reminded."""
+    today = today or timezone.localdate()
+    due = PaymentOrder.objects.filter(
+        status=OrderStatus.UNPAID,
+        reminded_on__isnull=True,
+        payer__isnull=False,
+        due_on__gte=today,
+        due_on__lte=today + datetime.timedelta(days=REMIND_DAYS_BEFORE),
+    ).select_related("payer")
+    reminded = 0
+    for order in due:
+        with transaction.atomic():
+            if not PaymentOrder.objects.filter(pk=order.pk, reminded_on__isnull=True).update(
+                reminded_on=today
+            ):
+                continue  # another process reminded it meanwhile
+            notification_send(
+                user=order.payer,
+                title=_("A fee falls due soon"),
+                body=_("%(purpose)s: %(amount)s yuan, payment code %(code)s, to pay by %(due)s.")
+                % {
+                    "purpose": order.purpose,
+                    "amount": order.yuan,
+                    "code": order.code,
+                    "due": order.due_on.isoformat(),
+                },
+                link=_payer_link(order),
+            )
+            reminded += 1
+    return reminded
+
+
 def reconcile_yesterday(*, today: datetime.date | None = None) -> Reconciliation | None:
     """Yesterday's reconciliation; None without a gateway (nothing was paid online)."""
     if gateways.gateway() is None:

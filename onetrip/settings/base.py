@@ -189,6 +189,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onetrip.payments.tasks.reconcile_yesterday",
         "schedule": crontab(hour=7, minute=30),
     },
+    "payments-remind-due": {
+        "task": "onetrip.payments.tasks.remind_due",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 # Public payment (统一公共支付): the gateway class (the sandbox until the county is connected to
 # the provincial platform), the key it signs its notifications with (HMAC-SM3; unset: derived

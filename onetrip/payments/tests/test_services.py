@@ -210,3 +210,23 @@ def test_a_quiet_day_reconciles_with_no_differences(issue, notify, finance):
     run = services.reconcile_yesterday()
     assert run.matched == 0 and run.differences == []
     assert not Notification.objects.filter(user=finance).exists()
+
+
+def test_payers_are_reminded_once_two_days_before_the_date(issue, payer, clerk):
+    order = issue()
+    services.order_cancel(actor=clerk, order=issue(), reason="重复开具")  # not reminded
+    before = order.due_on - datetime.timedelta(days=3)
+    assert services.orders_remind_due(today=before) == 0
+    assert services.orders_remind_due(today=before + datetime.timedelta(days=1)) == 1
+    assert services.orders_remind_due(today=before + datetime.timedelta(days=2)) == 0
+    reminder = Notification.objects.get(user=payer, title="缴费期限将至")
+    assert order.code in reminder.body and order.due_on.isoformat() in reminder.body
+
+
+def test_the_periodic_tasks_reconcile_and_remind(issue):
+    from onetrip.payments import tasks
+
+    order = issue()
+    day = (order.due_on - datetime.timedelta(days=1)).isoformat()
+    assert tasks.remind_due(today=day) == 1
+    assert tasks.reconcile_yesterday(today=day) == 0
