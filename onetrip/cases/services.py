@@ -52,7 +52,7 @@ from onetrip.departments.models import Department
 from onetrip.notify.services import notification_prepare, notification_send
 from onetrip.payments import selectors as payment_selectors
 from onetrip.payments import services as payment_services
-from onetrip.workdays.selectors import workday_add, workday_check
+from onetrip.workdays.selectors import workday_add, working_days_between
 
 from . import policies
 from .models import (
@@ -179,17 +179,6 @@ def _notify(case, title: str, body: str = "") -> None:
     )
 
 
-def _working_days_after(start: datetime.date, end: datetime.date) -> tuple[int, bool]:
-    """Working days d with start < d <= end, and whether any was provisional."""
-    count, provisional, day = 0, False, start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        info = workday_check(day)
-        count += info.is_workday
-        provisional = provisional or info.provisional
-    return count, provisional
-
-
 def _pause_start(case, *, kind: str, reason: str = "") -> None:
     if case.accepted_at is None:
         return  # before acceptance no clock is running
@@ -202,7 +191,7 @@ def _pause_end(case) -> int:
     if pause is None:
         return 0
     pause.ended_on = _today()
-    pause.working_days, provisional = _working_days_after(pause.started_on, pause.ended_on)
+    pause.working_days, provisional = working_days_between(pause.started_on, pause.ended_on)
     pause.save(update_fields=["ended_on", "working_days"])
     if pause.working_days and case.deadline_on is not None:
         moved = workday_add(case.deadline_on, pause.working_days)

@@ -44,6 +44,9 @@ class ObjectionOut(Schema):
     answer: str
     corrected_values: dict[str, str]
     corrected_here: bool
+    awaiting_more: bool
+    more_request: str
+    more_answer: str
 
 
 class ObjectionIn(Schema):
@@ -56,6 +59,10 @@ class ObjectionIn(Schema):
     credit_record: str = ""
     statement: str
     phone: str = ""
+
+
+class NoteIn(Schema):
+    note: str = ""
 
 
 class DecisionIn(Schema):
@@ -86,6 +93,9 @@ def _out(objection: DataObjection) -> dict:
         "answer": objection.decision_note,
         "corrected_values": objection.corrected_values,
         "corrected_here": objection.corrected_here,
+        "awaiting_more": objection.awaiting_more,
+        "more_request": objection.more_request,
+        "more_answer": objection.more_answer,
     }
 
 
@@ -185,4 +195,33 @@ def objection_withdraw(request, public_id: str):
     )
     return _out(
         services.objection_withdraw(actor=request.user, objection=objection, request=request)
+    )
+
+
+@router.post("objections/{public_id}/request-more", response=ObjectionOut)
+def objection_request_more(request, public_id: str, body: NoteIn):
+    """The owner's data officer asks the person for further material (补充材料), once, saying
+    what is needed; the due date stands still until it comes (409
+    `objections.more_already_requested`; 422 `objections.request_needed`)."""
+    objection = selectors.objection_get_for_officer(
+        user=request.user, public_id=_valid_uuid(public_id), request=request
+    )
+    return _out(
+        services.objection_request_more(
+            actor=request.user, objection=objection, note=body.note, request=request
+        )
+    )
+
+
+@router.post("objections/{public_id}/supply", response=ObjectionOut)
+def objection_supply(request, public_id: str, body: NoteIn):
+    """The person answers the request with a note (files are added on the objection's page);
+    the due date moves on by the working days it waited (409 `objections.nothing_requested`)."""
+    objection = selectors.objection_get_for_filer(
+        user=request.user, public_id=_valid_uuid(public_id)
+    )
+    return _out(
+        services.objection_supply_more(
+            actor=request.user, objection=objection, note=body.note, request=request
+        )
     )

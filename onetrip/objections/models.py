@@ -71,6 +71,12 @@ class DataObjection(models.Model):
     due_on = models.DateField(_("to be answered by"))
     due_provisional = models.BooleanField(_("due date provisional"), default=False)
     reminded_on = models.DateField(_("officers reminded on"), null=True, blank=True)
+    # More material (补充材料), asked for once with everything needed: the answer's clock stands
+    # still from the request until the person supplies it.
+    more_requested_at = models.DateTimeField(_("more material requested at"), null=True, blank=True)
+    more_request = models.TextField(_("material requested"), blank=True)
+    more_supplied_at = models.DateTimeField(_("more material supplied at"), null=True, blank=True)
+    more_answer = models.TextField(_("the person's answer"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -118,6 +124,11 @@ class DataObjection(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == ObjectionStatus.OPEN
+
+    @property
+    def awaiting_more(self) -> bool:
+        """Waiting for the person's further material: the answer's clock stands still."""
+        return self.is_open and self.more_requested_at is not None and self.more_supplied_at is None
 
     @property
     def data_name(self) -> str:

@@ -306,6 +306,10 @@ def evidence_get(*, user, public_id, evidence_id: int, request=None):
     return stored
 
 
+# Open objections whose clock stands still: further material asked for, not supplied yet.
+WAITING_FOR_PERSON = Q(more_requested_at__isnull=False, more_supplied_at__isnull=True)
+
+
 def objection_colour(
     objection: DataObjection,
     *,
@@ -314,7 +318,7 @@ def objection_colour(
 ) -> str:
     """green, yellow (one working day or less left) or red (overdue); "" once answered. A list
     passes `today` and `cutoff` (workdays.yellow_cutoff) worked out once for all its rows."""
-    if not objection.is_open:
+    if not objection.is_open or objection.awaiting_more:  # the clock stands still
         return ""
     today = today or timezone.localdate()
     return colour_for(objection.due_on, today=today, cutoff=cutoff or yellow_cutoff(today))
@@ -332,7 +336,10 @@ def figures_by_department(*, user) -> list[dict]:
         .annotate(
             received=Count("id"),
             open=Count("id", filter=Q(status=ObjectionStatus.OPEN)),
-            overdue=Count("id", filter=Q(status=ObjectionStatus.OPEN, due_on__lt=today)),
+            overdue=Count(
+                "id",
+                filter=Q(status=ObjectionStatus.OPEN, due_on__lt=today) & ~WAITING_FOR_PERSON,
+            ),
             answered=Count("id", filter=answered),
             on_time=Count("id", filter=answered & Q(decided_at__date__lte=F("due_on"))),
             upheld=Count("id", filter=Q(status=ObjectionStatus.UPHELD)),
@@ -355,7 +362,7 @@ def queue_counts(*, user) -> dict[str, int]:
     today = timezone.localdate()
     return {
         "open": queryset.count(),
-        "overdue": queryset.filter(due_on__lt=today).count(),
+        "overdue": queryset.filter(due_on__lt=today).exclude(WAITING_FOR_PERSON).count(),
     }
 
 

@@ -22,7 +22,7 @@ from onetrip.datasets.models import Dataset
 from onetrip.datasets.selectors import subject_type_for
 from onetrip.datasets.services import can_edit
 from onetrip.notify.services import notification_send
-from onetrip.workdays.selectors import workday_add
+from onetrip.workdays.selectors import workday_add, working_days_between
 
 from . import selectors
 from .models import DataObjection, ObjectionEvidence, ObjectionStatus
@@ -177,6 +177,20 @@ def objection_file(
     )
 
 
+def _store_evidence(objection: DataObjection, files, *, actor) -> None:
+    for uploaded, content_type, sha256 in files:
+        stored = ObjectionEvidence(
+            objection=objection,
+            original_name=original_name(uploaded),
+            content_type=content_type,
+            size=uploaded.size,
+            sha256=sha256,
+            uploaded_by=actor,
+        )
+        stored.file.save(stored.original_name, uploaded, save=False)
+        stored.save()
+
+
 def _open(objection: DataObjection, *, actor, statement, phone, files, request) -> DataObjection:
     """Saves a new objection with its number, due date and evidence; audits it and tells the
     person and the owner's data officers."""
@@ -189,17 +203,7 @@ def _open(objection: DataObjection, *, actor, statement, phone, files, request) 
     _open_one(objection)
     objection.number = f"SJYY{today:%Y%m%d}{objection.pk:06d}"
     objection.save(update_fields=["number"])
-    for uploaded, content_type, sha256 in files:
-        stored = ObjectionEvidence(
-            objection=objection,
-            original_name=original_name(uploaded),
-            content_type=content_type,
-            size=uploaded.size,
-            sha256=sha256,
-            uploaded_by=actor,
-        )
-        stored.file.save(stored.original_name, uploaded, save=False)
-        stored.save()
+    _store_evidence(objection, files, actor=actor)
     _audit(
         objection,
         actor=actor,
@@ -432,13 +436,99 @@ def objection_withdraw(*, actor, objection: DataObjection, request=None) -> Data
     return objection
 
 
+@transaction.atomic
+def objection_request_more(
+    *, actor, objection: DataObjection, note: str, request=None
+) -> DataObjection:
+    """The owner's data officer asks the person for further material (补充材料), once, with
+    everything that is needed; the answer's clock stands still until it comes."""
+    _require_officer(actor, objection)
+    objection = _locked(objection)
+    _require_open(objection)
+    if objection.more_requested_at is not None:
+        raise _invalid(
+            "more_already_requested",
+            _("Further material can be asked for once, listing everything at once."),
+            status=409,
+        )
+    note = (note or "").strip()
+    if not 2 <= len(note) <= STATEMENT_MAX:
+        raise _invalid("request_needed", _("Say what the person should supply."))
+    objection.more_requested_at, objection.more_request = timezone.now(), note
+    objection.save(update_fields=["more_requested_at", "more_request"])
+    _audit(objection, actor=actor, action="objections.request_more", request=request)
+    notification_send(
+        user=objection.filed_by,
+        title=_("Your data objection %(number)s: further material is needed")
+        % {"number": objection.number},
+        body=note,
+        link=_link_for_filer(objection),
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_supply_more(
+    *, actor, objection: DataObjection, note: str = "", evidence=(), request=None
+) -> DataObjection:
+    """The person supplies what was asked for: a note, files, or both. The answer's due date
+    moves on by the working days the request waited."""
+    if objection.filed_by_id != getattr(actor, "pk", None):
+        raise NotFound("objections.not_found", _("No such objection."))
+    objection = _locked(objection)
+    _require_open(objection)
+    if not objection.awaiting_more:
+        raise _invalid("nothing_requested", _("No further material is asked for."), status=409)
+    note = (note or "").strip()[:STATEMENT_MAX]
+    files = _evidence_checked(evidence)
+    if not note and not files:
+        raise _invalid("supply_needed", _("Write what you add, attach files, or both."))
+    _store_evidence(objection, files, actor=actor)
+    today = timezone.localdate()
+    stopped, provisional = working_days_between(
+        timezone.localdate(objection.more_requested_at), today
+    )
+    due = workday_add(objection.due_on, stopped)
+    objection.due_on = due.date
+    objection.due_provisional = objection.due_provisional or due.provisional or provisional
+    objection.more_supplied_at, objection.more_answer = timezone.now(), note
+    objection.reminded_on = None  # the new date gets its own reminder
+    objection.save(
+        update_fields=[
+            "due_on",
+            "due_provisional",
+            "more_supplied_at",
+            "more_answer",
+            "reminded_on",
+        ]
+    )
+    _audit(
+        objection,
+        actor=actor,
+        action="objections.supply_more",
+        request=request,
+        detail={"files": len(files), "stopped_working_days": stopped},
+    )
+    facts = {"number": objection.number, "date": objection.due_on.isoformat()}
+    for officer in _officers(objection.owner_id):
+        notification_send(
+            user=officer,
+            title=_("Data objection %(number)s: the person supplied further material") % facts,
+            body=_("To be answered by %(date)s.") % facts,
+            link=_link_for_officer(objection),
+        )
+    return objection
+
+
 def objections_remind_due(*, today: datetime.date | None = None) -> int:
     """Once per objection, on the working day before its answer is due (or later, if that day
     was missed), tell the owner's data officers. Returns how many were told of."""
     today = today or timezone.localdate()
     horizon = workday_add(today, 1).date
-    due = DataObjection.objects.select_related("dataset", "credit_record").filter(
-        status=ObjectionStatus.OPEN, reminded_on__isnull=True, due_on__lte=horizon
+    due = (
+        DataObjection.objects.select_related("dataset", "credit_record")
+        .filter(status=ObjectionStatus.OPEN, reminded_on__isnull=True, due_on__lte=horizon)
+        .exclude(selectors.WAITING_FOR_PERSON)
     )
     told, officers = 0, {}
     for objection in due:

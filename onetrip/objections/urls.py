@@ -11,6 +11,7 @@ urlpatterns = [
     path(
         "me/data/objections/<uuid:public_id>/withdraw/", views.objection_withdraw, name="withdraw"
     ),
+    path("me/data/objections/<uuid:public_id>/supply/", views.objection_supply, name="supply"),
     path(
         "me/data/objections/<uuid:public_id>/evidence/<int:evidence_id>/",
         views.evidence_file,

@@ -217,6 +217,36 @@ def objection_withdraw(request, public_id):
 
 
 @login_required
+@require_POST
+def objection_supply(request, public_id):
+    """The person sends the further material the department asked for."""
+    objection = _mine(request, public_id)
+    try:
+        services.objection_supply_more(
+            actor=request.user,
+            objection=objection,
+            note=request.POST.get("more_note", ""),
+            evidence=request.FILES.getlist("more_evidence"),
+            request=request,
+        )
+    except DomainError as error:
+        objection.refresh_from_db()
+        return render(
+            request,
+            "objections/detail.html",
+            {
+                "objection": objection,
+                "colour": selectors.objection_colour(objection),
+                "error": error,
+                "more_note": request.POST.get("more_note", ""),
+            },
+            status=error.status,
+        )
+    messages.success(request, _("Your further material was sent."))
+    return redirect("objections:detail", public_id=public_id)
+
+
+@login_required
 def evidence_file(request, public_id, evidence_id: int):
     """Evidence, to the person who filed it, the owner's data officers and supervisors only;
     each download is audited."""
@@ -343,4 +373,23 @@ def work_decide(request, public_id):
     messages.success(
         request, _("The record was corrected.") if upheld else _("The answer was sent.")
     )
+    return redirect("objectionswork:detail", public_id=public_id)
+
+
+@require_POST
+@officer_required
+def work_request_more(request, public_id):
+    objection = _for_officer(request, public_id)
+    try:
+        services.objection_request_more(
+            actor=request.user,
+            objection=objection,
+            note=request.POST.get("request_note", ""),
+            request=request,
+        )
+    except DomainError as error:
+        context = _work_context(request, objection, error=error)
+        context["request_note"] = request.POST.get("request_note", "")
+        return render(request, "objections/wb_detail.html", context, status=error.status)
+    messages.success(request, _("The person was asked for further material."))
     return redirect("objectionswork:detail", public_id=public_id)

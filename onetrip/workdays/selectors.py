@@ -80,6 +80,19 @@ def workday_add(start: datetime.date, n: int) -> WorkdayResult:
     return WorkdayResult(day, provisional)
 
 
+def working_days_between(start: datetime.date, end: datetime.date) -> tuple[int, bool]:
+    """Working days d with start < d <= end (a clock stopped from `start` to `end` moves a
+    deadline by this many), and whether any of them was provisional."""
+    calendar = _Calendar()
+    count, provisional, day = 0, False, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        info = calendar.day(day)
+        count += info.is_workday
+        provisional = provisional or info.provisional
+    return count, provisional
+
+
 def holiday_library_year(year: int) -> list[dict]:
     """The package's holidays and adjusted workdays of a year, in the import file's shape
     (a template for an administrator); empty if the package does not know the year."""

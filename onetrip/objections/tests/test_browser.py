@@ -119,3 +119,47 @@ def test_a_citizen_objects_and_the_owner_corrects(
     screenshot(page, "objections-credit-phone")
     penalty.refresh_from_db()
     assert penalty.under_objection
+
+
+def test_the_officer_asks_for_more_and_the_citizen_sends_it_from_a_phone(
+    phone_page, browser_page, citizen, officer, pop_base, tmp_path
+):
+    from onetrip.objections import services
+
+    objection = services.objection_file(
+        actor=citizen,
+        dataset=pop_base,
+        key=citizen.person.id_number,
+        proposed={"address": NEW_ADDRESS},
+        statement="我已于今年迁居，户籍住址已变更。",
+    )
+    desk = browser_page
+    desk.goto(f"/workbench/objections/{objection.public_id}/")
+    sign_in(desk, officer.username, totp_secret=officer.totp_secret)
+    desk.wait_for_url(f"**/workbench/objections/{objection.public_id}/")
+    desk.fill("#request-note", "请补充新住址的房屋租赁合同或产权证明。")
+    desk.get_by_test_id("request-more").click()
+    desk.wait_for_load_state()
+    assert "时限暂停" in desk.get_by_test_id("clock-stopped").inner_text()
+    assert_accessible(desk)
+
+    contract = tmp_path / "租赁合同.png"
+    contract.write_bytes(PNG)
+    page = phone_page
+    page.goto(f"/me/data/objections/{objection.public_id}/")
+    sign_in(page, citizen.person.id_number)
+    page.wait_for_url(f"**/me/data/objections/{objection.public_id}/")
+    section = page.get_by_test_id("supply-section")
+    assert "租赁合同" in section.inner_text()
+    page.fill("#more-note", "附房屋租赁合同。")
+    page.set_input_files("#more-evidence", str(contract))
+    assert_accessible(page)
+    screenshot(page, "objections-supply-phone")
+    page.get_by_test_id("supply").click()
+    page.wait_for_url(f"**/me/data/objections/{objection.public_id}/")
+    assert "附房屋租赁合同。" in page.get_by_test_id("more-answer").inner_text()
+    assert "租赁合同.png" in page.locator("main").inner_text()
+
+    desk.reload()
+    assert desk.get_by_test_id("clock-stopped").count() == 0
+    assert "附房屋租赁合同。" in desk.get_by_test_id("more-answer").inner_text()

@@ -297,3 +297,48 @@ def test_the_workbench_home_lists_objections_to_answer(client, citizen, officer,
     assert "待答复的数据异议" in todo and "1 件待办" in todo and "超期" not in todo
     DataObjection.objects.filter(public_id=public_id).update(due_on="2026-01-05")
     assert "1 件超期" in client.get("/workbench/").content.decode()
+
+
+def test_further_material_is_asked_in_the_workbench_and_sent_from_the_portal(
+    client, citizen, officer, png, token_for, pop_base
+):
+    from onetrip.objections import services
+
+    objection = services.objection_file(
+        actor=citizen,
+        dataset=pop_base,
+        key=citizen.person.id_number,
+        proposed={"address": "海盐县武原街道新桥北路8号"},
+        statement="我已于今年迁居。",
+    )
+    work = f"/workbench/objections/{objection.public_id}/"
+    client.force_login(officer)
+    refused = client.post(work + "request-more/", {"request_note": ""})
+    assert refused.status_code == 422 and "请写明当事人需补充的材料" in refused.content.decode()
+    client.post(work + "request-more/", {"request_note": "请提供租赁合同。"})
+    page = client.get(work).content.decode()
+    assert "时限暂停：等待补充材料" in page and 'data-testid="request-more"' not in page
+
+    mine = f"/me/data/objections/{objection.public_id}/"
+    client.force_login(citizen)
+    page = client.get(mine).content.decode()
+    assert "请提供租赁合同。" in page and 'data-testid="supply-section"' in page
+    empty = client.post(mine + "supply/", {"more_note": ""})
+    assert empty.status_code == 422 and "请填写补充说明或上传文件" in empty.content.decode()
+    sent = client.post(mine + "supply/", {"more_note": "附租赁合同。", "more_evidence": png})
+    assert sent.status_code == 302
+    page = client.get(mine).content.decode()
+    assert "附租赁合同。" in page and 'data-testid="supply-section"' not in page
+    assert "户口簿.png" in page
+
+    answer = client.post(
+        f"/api/v1/objections/{objection.public_id}/request-more",
+        {"note": "再补一份"},
+        content_type="application/json",
+        **token_for(officer),
+    )
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "objections.more_already_requested"
+    shown = client.get(f"/api/v1/objections/{objection.public_id}", **token_for(citizen)).json()
+    assert shown["more_request"] == "请提供租赁合同。" and shown["more_answer"] == "附租赁合同。"
+    assert shown["awaiting_more"] is False

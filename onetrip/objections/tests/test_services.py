@@ -301,3 +301,52 @@ def test_figures_by_department_count_the_time_limit(citizen, officer, pop_base, 
     assert figures_by_department(user=officer) == [row]  # the officer's own department
     reviewer = staff_factory(department="县公安局", roles=("reviewer",)).user
     assert figures_by_department(user=reviewer) == []
+
+
+def test_further_material_is_asked_once_and_stops_the_clock(citizen, officer, pop_base, png):
+    from django.utils import timezone
+
+    from onetrip.objections import selectors
+    from onetrip.workdays.selectors import workday_add, working_days_between
+
+    objection = file(citizen, pop_base)
+    with pytest.raises(DomainError) as caught:
+        services.objection_request_more(actor=officer, objection=objection, note=" ")
+    assert caught.value.code == "objections.request_needed"
+    with pytest.raises(NotFound):  # only the filer supplies
+        services.objection_supply_more(actor=officer, objection=objection, note="x")
+    with pytest.raises(DomainError) as caught:
+        services.objection_supply_more(actor=citizen, objection=objection, note="x")
+    assert caught.value.code == "objections.nothing_requested"
+
+    services.objection_request_more(
+        actor=officer, objection=objection, note="请提供新住址的房屋产权证明或租赁合同。"
+    )
+    objection.refresh_from_db()
+    assert objection.awaiting_more and selectors.objection_colour(objection) == ""
+    assert Notification.objects.filter(user=citizen, body__contains="租赁合同").exists()
+    with pytest.raises(DomainError) as caught:  # once, with everything needed
+        services.objection_request_more(actor=officer, objection=objection, note="再补一份")
+    assert caught.value.code == "objections.more_already_requested"
+    assert services.objections_remind_due(today=objection.due_on) == 0  # the clock stands still
+
+    asked_on = timezone.localdate() - datetime.timedelta(days=9)  # the request waited
+    DataObjection.objects.filter(pk=objection.pk).update(
+        more_requested_at=timezone.now() - datetime.timedelta(days=9)
+    )
+    objection.refresh_from_db()
+    due_before = objection.due_on
+    with pytest.raises(DomainError) as caught:
+        services.objection_supply_more(actor=citizen, objection=objection)
+    assert caught.value.code == "objections.supply_needed"
+    services.objection_supply_more(
+        actor=citizen, objection=objection, note="附租赁合同。", evidence=[png]
+    )
+    objection.refresh_from_db()
+    stopped, _provisional = working_days_between(asked_on, timezone.localdate())
+    assert stopped >= 6 and objection.due_on == workday_add(due_before, stopped).date
+    assert not objection.awaiting_more and objection.more_answer == "附租赁合同。"
+    assert objection.evidence.count() == 1
+    assert Notification.objects.filter(user=officer, title__contains="补充").exists()
+    entry = AuditEntry.objects.get(action="objections.supply_more")
+    assert entry.detail == {"files": 1, "stopped_working_days": stopped}

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from onetrip.workdays.selectors import workday_add, workday_check
+from onetrip.workdays.selectors import workday_add, workday_check, working_days_between
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -74,6 +74,7 @@ def test_properties_of_workday_add(start, n):
         workday_check(start + datetime.timedelta(days=i)).is_workday for i in range(1, days + 1)
     )
     assert counted == n
+    assert working_days_between(start, result.date) == (n, False)  # a stopped clock's days
 
 
 @settings(max_examples=30, deadline=None)
