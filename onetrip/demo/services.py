@@ -430,6 +430,50 @@ def _objections(citizens: dict, staff: dict) -> None:
             )
 
 
+def _data_requests(citizens: dict, staff: dict) -> None:
+    """Open-data requests (数据需求与纠错): one the public-security bureau answered, one waiting
+    for its data officer (demo-police-data), an error report on an open dataset. Once."""
+    from onetrip.datarequests import services as request_services
+    from onetrip.datarequests.models import DataRequest
+    from onetrip.datasets.models import Dataset
+
+    officer = staff.get("demo-police-data")
+    if officer is None or DataRequest.objects.exists():
+        return
+    police = officer.staff.department
+    answered = request_services.request_file(
+        actor=citizens["citizen_l1"],
+        kind="need",
+        department=police,
+        title="开放户籍业务办理网点信息",
+        description="希望开放全县户籍业务办理网点的地址、办公时间和可办业务，便于群众就近办理。",
+        purpose="开发便民地图小程序（演示）",
+    )
+    request_services.request_answer(
+        actor=officer,
+        item=answered,
+        accepted=True,
+        answer="已纳入本年度数据开放计划，预计下月在本平台发布（演示）。",
+    )
+    request_services.request_file(
+        actor=citizens["citizen_l2"],
+        kind="need",
+        department=police,
+        title="开放各镇街户籍人口统计数据",
+        description="希望按镇（街道）开放年末户籍人口数及性别、年龄段构成，用于社区服务规划研究。",
+        purpose="社区养老服务规划研究（演示）",
+    )
+    licences = Dataset.objects.filter(code="LIC-PUBLICITY", opening_class="open").first()
+    if licences is not None:
+        request_services.request_file(
+            actor=citizens["citizen_l3"],
+            kind="error",
+            dataset=licences,
+            title="行政许可公示中许可期限有误",
+            description="公示中一条食品经营许可的有效期截止日期早于决定日期，疑为录入错误（演示）。",
+        )
+
+
 def demo_load(
     *, region_code: str | None = None, migrate: bool = True, samples: bool = True
 ) -> DemoSummary:
@@ -491,6 +535,7 @@ def _load(region_code: str, *, samples: bool = True) -> DemoSummary:
 
     _credit_records(citizens, staff)
     _objections(citizens, staff)
+    _data_requests(citizens, staff)
     if samples:
         payments_load()  # fees of the sample cases, a day's difference to reconcile
 

@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from onetrip.datarequests import selectors as request_selectors
 from onetrip.datasets.models import MaskingRule, UpdateCycle
 
 from . import dcat, exports, selectors, services, vocab
@@ -114,6 +115,7 @@ def dataset_detail(request, name: str):
                 {"format": fmt, "label": label, "mimetype": mimetype, "count": counts[fmt]}
                 for fmt, (label, mimetype, _eu) in vocab.FORMATS.items()
             ],
+            "error_reports": request_selectors.answered_errors_of(row.dataset),
         },
     )
 

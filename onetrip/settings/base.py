@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "onetrip.credit",
     "onetrip.objections",
     "onetrip.payments",
+    "onetrip.datarequests",
     "onetrip.cases",
     "onetrip.ratings",
     "onetrip.statistics",
@@ -205,6 +206,8 @@ ONETRIP_PAYMENT_DAYS = int(os.environ.get("ONETRIP_PAYMENT_DAYS", "15"))
 # Data objections (数据异议): the owner department answers within this many working days,
 # counted from the day after filing.
 ONETRIP_DATA_OBJECTION_DAYS = int(os.environ.get("ONETRIP_DATA_OBJECTION_DAYS", "5"))
+# Open-data requests (数据需求与纠错): the department answers within this many working days.
+ONETRIP_DATA_REQUEST_DAYS = int(os.environ.get("ONETRIP_DATA_REQUEST_DAYS", "10"))
 # Materials accepted as missing (容缺受理) and not supplied by their date: the broken commitment
 # is a minor bad-conduct credit record valid this many days (0: no record).
 ONETRIP_TOLERATED_OVERDUE_CREDIT_DAYS = int(

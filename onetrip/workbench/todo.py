@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from onetrip.accounts import policies
 from onetrip.cases.models import CaseStatus
 from onetrip.cases.selectors import case_list_for_intake
+from onetrip.datarequests import selectors as request_selectors
 from onetrip.exchange.selectors import grants_pending_for_owner
 from onetrip.objections import selectors as objection_selectors
 from onetrip.payments import policies as payment_policies
@@ -39,6 +40,16 @@ def todo_items(*, user) -> list[Todo]:
             Todo(
                 _("Data objections to answer"),
                 reverse("objectionswork:list"),
+                counts["open"],
+                counts["overdue"],
+            )
+        )
+    counts = request_selectors.queue_counts(user=user)  # none for those who are not officers
+    if counts["open"]:  # rare: listed only while one waits
+        items.append(
+            Todo(
+                _("Open-data requests to answer"),
+                reverse("datarequestwork:list"),
                 counts["open"],
                 counts["overdue"],
             )

@@ -55,6 +55,17 @@ BELOW = {
         "identity",  # the API's sign-in
         "notify",
     },
+    # Open-data requests (数据需求与纠错), answered by the data's owner department.
+    "datarequests": {
+        "core",
+        "regions",
+        "departments",
+        "registries",
+        "datasets",
+        "accounts",
+        "notify",
+        "workdays",
+    },
     # The exchange (support layer) reads e-licences for ID-only handling.
     "exchange": {
         "core",

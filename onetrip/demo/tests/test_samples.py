@@ -263,3 +263,16 @@ def test_the_demos_fees_were_paid_when_approved_and_one_waits(demo, client):
     client.force_login(l2)
     page = client.get(f"/me/payments/{waiting[0].public_id}/").content.decode()
     assert waiting[0].code in page and "在线缴纳" in page
+
+
+@pytest.mark.django_db
+def test_the_demos_open_data_requests(demo, client):
+    from onetrip.datarequests.models import DataRequest, RequestStatus
+
+    assert DataRequest.objects.count() == 3
+    assert DataRequest.objects.filter(status=RequestStatus.ACCEPTED).count() == 1
+    page = client.get("/opendata/requests/").content.decode()
+    assert "开放户籍业务办理网点信息" in page and "已纳入本年度数据开放计划" not in page
+    client.force_login(staff("demo-police-data"))
+    page = client.get("/workbench/").content.decode()
+    assert "待答复的公众数据需求" in page

@@ -75,6 +75,12 @@ MENU = [
         {"exchangework:grants", "exchangework:usage"},
     ),
     (
+        "datarequestwork:list",
+        _("Open-data requests"),
+        ("datasets.edit",),
+        {"datarequestwork:list", "datarequestwork:detail"},
+    ),
+    (
         "objectionswork:list",
         _("Data objections"),
         ("datasets.edit", "objections.oversee"),

@@ -33,6 +33,8 @@ PORTAL_PAGES = [
     "/bundles/",
     "/wallet/",
     "/opendata/",
+    "/opendata/requests/",
+    "/opendata/requests/new/",
 ]
 SKIP = re.compile(
     r"(\.xlsx|format=xlsx|\.geojson|\.ttl|\.jsonld|/api/|/export|/logout|/files/|/download)"
