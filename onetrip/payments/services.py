@@ -175,19 +175,24 @@ def order_create(
     order.save(update_fields=["code"])
     _audit(order, actor=actor, action="order.create", request=request, reference=order.reference)
     if payer is not None:
-        notification_send(
-            user=payer,
-            title=_("A fee to pay"),
-            body=_("%(purpose)s: %(amount)s yuan, payment code %(code)s, to pay by %(due)s.")
-            % {
-                "purpose": order.purpose,
-                "amount": order.yuan,
-                "code": order.code,
-                "due": order.due_on.isoformat(),
-            },
-            link=_payer_link(order),
-        )
+        _tell_payer(order, _("A fee to pay"))
     return order
+
+
+def _tell_payer(order: PaymentOrder, title: str) -> None:
+    """What to pay, the code to pay it with and by when (in-app and SMS)."""
+    notification_send(
+        user=order.payer,
+        title=title,
+        body=_("%(purpose)s: %(amount)s yuan, payment code %(code)s, to pay by %(due)s.")
+        % {
+            "purpose": order.purpose,
+            "amount": order.yuan,
+            "code": order.code,
+            "due": order.due_on.isoformat(),
+        },
+        link=_payer_link(order),
+    )
 
 
 def _locked(order: PaymentOrder) -> PaymentOrder:
@@ -623,18 +628,7 @@ def orders_remind_due(*, today: datetime.date | None = None) -> int:
                 reminded_on=today
             ):
                 continue  # another process reminded it meanwhile
-            notification_send(
-                user=order.payer,
-                title=_("A fee falls due soon"),
-                body=_("%(purpose)s: %(amount)s yuan, payment code %(code)s, to pay by %(due)s.")
-                % {
-                    "purpose": order.purpose,
-                    "amount": order.yuan,
-                    "code": order.code,
-                    "due": order.due_on.isoformat(),
-                },
-                link=_payer_link(order),
-            )
+            _tell_payer(order, _("A fee falls due soon"))
             reminded += 1
     return reminded
 
