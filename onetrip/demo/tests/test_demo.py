@@ -124,7 +124,11 @@ def test_the_demo_has_data_objections_one_answered(demo_output):
     record = PopulationRecord.objects.get(id_number=answered.key)
     assert record.address == answered.corrected_values["address"] and answered.corrected_here
     assert waiting.owner.name.endswith("公安局") and waiting.items[0]["name"] == "phone"
-    told = Notification.objects.filter(user=answered.filed_by).order_by("-id").first()
+    told = (
+        Notification.objects.filter(user=answered.filed_by, title__contains=answered.number)
+        .order_by("-id")
+        .first()
+    )
     assert answered.number in told.title and "已更正" in told.title
     # A credit record the L2 citizen may object to, answered by the same bureau's officer.
     from onetrip.credit.models import CreditRecord
