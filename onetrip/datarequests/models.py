@@ -59,6 +59,7 @@ class DataRequest(models.Model):
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
     due_on = models.DateField(_("to be answered by"))
     due_provisional = models.BooleanField(_("due date provisional"), default=False)
+    reminded_on = models.DateField(_("officers reminded on"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

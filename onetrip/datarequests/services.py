@@ -179,3 +179,32 @@ def request_answer(
         link=reverse("datarequests:detail", args=[item.public_id]),
     )
     return item
+
+
+def requests_remind_due(*, today=None) -> int:
+    """Once per request, on the working day before its answer is due (or later, if that day was
+    missed), the department's data officers are told. Returns how many requests."""
+    today = today or timezone.localdate()
+    horizon = workday_add(today, 1).date
+    due = DataRequest.objects.filter(
+        status=RequestStatus.OPEN, reminded_on__isnull=True, due_on__lte=horizon
+    )
+    told, officers = 0, {}
+    for item in due:
+        with transaction.atomic():
+            if not DataRequest.objects.filter(pk=item.pk, reminded_on__isnull=True).update(
+                reminded_on=today
+            ):
+                continue  # another process told them meanwhile
+            if item.department_id not in officers:  # one look-up per department
+                officers[item.department_id] = _officers(item.department_id)
+            facts = {"number": item.number, "title": item.title, "date": item.due_on.isoformat()}
+            for officer in officers[item.department_id]:
+                notification_send(
+                    user=officer,
+                    title=_("Open-data request %(number)s is due by %(date)s") % facts,
+                    body=item.title,
+                    link=reverse("datarequestwork:detail", args=[item.public_id]),
+                )
+            told += 1
+    return told

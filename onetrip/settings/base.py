@@ -190,6 +190,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onetrip.payments.tasks.reconcile_yesterday",
         "schedule": crontab(hour=7, minute=30),
     },
+    "datarequests-remind-due": {
+        "task": "onetrip.datarequests.tasks.remind_due",
+        "schedule": crontab(hour=8, minute=55, day_of_week="mon-sat"),
+    },
     "payments-remind-due": {
         "task": "onetrip.payments.tasks.remind_due",
         "schedule": crontab(hour=9, minute=0),

@@ -1,6 +1,8 @@
 """Data needs and error reports (数据需求与纠错): filed on the open-data portal, answered by the
 department that holds the data, published without the requester's name."""
 
+import datetime
+
 import pytest
 from django.utils import translation
 
@@ -73,3 +75,16 @@ def test_only_the_departments_data_officers_answer(citizen, shops, other_officer
     with pytest.raises(DomainError) as caught:
         services.request_answer(actor=officer, item=item, accepted=False, answer=" ")
     assert caught.value.code == "datarequests.answer_needed"
+
+
+def test_officers_are_reminded_once_the_working_day_before(citizen, officer, shops):
+    from onetrip.datarequests import tasks
+
+    item = report(citizen, shops)
+    Notification.objects.all().delete()
+    early = item.due_on - datetime.timedelta(days=20)
+    assert services.requests_remind_due(today=early) == 0
+    assert tasks.remind_due(today=item.due_on.isoformat()) == 1
+    assert services.requests_remind_due(today=item.due_on) == 0
+    reminder = Notification.objects.get(user=officer)
+    assert item.number in reminder.title and item.title == reminder.body
