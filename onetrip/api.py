@@ -75,6 +75,7 @@ def _mount_routers() -> None:
     from onetrip.bundles.api import router as bundles_router
     from onetrip.cases.api import router as cases_router
     from onetrip.catalogue.api import router as catalogue_router
+    from onetrip.datarequests.api import router as datarequests_router
     from onetrip.exchange.api import router as exchange_router
     from onetrip.identity.api import router as identity_router
     from onetrip.licences.api import router as licences_router
@@ -96,6 +97,7 @@ def _mount_routers() -> None:
     api.add_router("/", bundles_router)
     api.add_router("/", objections_router)
     api.add_router("/", payments_router)
+    api.add_router("/", datarequests_router)
     api.add_router("/", spatial_router)
     api.add_router("/", exchange_router)
 

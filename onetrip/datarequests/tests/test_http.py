@@ -80,3 +80,31 @@ def test_the_department_answers_in_the_workbench(client, citizen, shops, officer
     assert "已采纳" in page and "已核实并更正。" in page
     client.force_login(citizen)
     assert client.get("/workbench/data-requests/").status_code == 403
+
+
+def test_the_api_lists_published_requests_without_names(client, citizen, shops, officer):
+    shown = services.request_file(
+        actor=citizen,
+        kind="error",
+        dataset=shops,
+        title="名录中店铺地址有误",
+        description="海盐老街茶馆已于今年迁至向阳路10号，名录仍为旧址。",
+        phone="13600003333",
+    )
+    hidden = services.request_file(
+        actor=citizen,
+        kind="error",
+        dataset=shops,
+        title="名录中电话有误",
+        description="名录中的联系电话已停用，请更新为新号码。",
+        is_public=False,
+    )
+    services.request_answer(actor=officer, item=shown, accepted=True, answer="已更正。")
+    rows = client.get("/api/v1/opendata/requests?dataset=SHOPS").json()
+    assert [r["number"] for r in rows] == [shown.number]
+    assert rows[0]["status_label"] == "已采纳" and rows[0]["answer"] == "已更正。"
+    assert "13600003333" not in str(rows) and "孙晓明" not in str(rows)
+    assert client.get(f"/api/v1/opendata/requests/{hidden.public_id}").status_code == 404
+    one = client.get(f"/api/v1/opendata/requests/{shown.public_id}")
+    assert one.status_code == 200 and one.json()["dataset"] == "SHOPS"
+    assert client.get("/api/v1/opendata/requests/x").json()["code"] == "datarequests.not_found"
