@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from onetrip.accounts import policies as account_policies
 from onetrip.accounts import selectors as account_selectors
 from onetrip.catalogue.selectors import matter_get_public
+from onetrip.core import access
 from onetrip.core.errors import DomainError, NotFound
 from onetrip.core.uploads import stored_file_response, upload_max_bytes
 from onetrip.credit.selectors import credit_grade_get
@@ -359,22 +360,7 @@ def notice_check(request, public_id):
 # --- workbench -----------------------------------------------------------------------------
 
 
-def staff_required(view):
-    """Signed-in staff only (like workbench.decorators, which this layer may not import)."""
-    from functools import wraps
-
-    from django.contrib.auth.views import redirect_to_login
-    from django.core.exceptions import PermissionDenied
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if request.user.user_type != "staff":
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+staff_required = access.staff_required  # signed-in staff; others sign in or get 403
 
 
 def _can(request, permission: str) -> bool:

@@ -1,35 +1,23 @@
 """Workbench page of public credit: look up a subject's grade, records and list entries; add
 records and list entries (supervisors and data officers, 'credit.record')."""
 
-from functools import wraps
-
 from django import forms
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 
-from onetrip.core import audit
+from onetrip.core import access, audit
 from onetrip.core.errors import DomainError
 from onetrip.core.permissions import has_permission
 
 from . import selectors, services
 from .models import ListType, RecordKind, Severity, SubjectType
 
-
-def credit_staff_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not has_permission(request.user, services.RECORD_PERMISSION):
-            raise DjangoPermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+credit_staff_required = access.signed_in_and(
+    lambda user: has_permission(user, services.RECORD_PERMISSION)
+)
 
 
 class SubjectForm(forms.Form):

@@ -2,12 +2,8 @@
 form, one request; in the workbench, the department's queue and the answer. Thin: parse →
 selector → service → render."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from onetrip.core import access
 from onetrip.core.errors import DomainError, NotFound
 from onetrip.datasets.models import Dataset
 from onetrip.departments.models import Department
@@ -124,18 +121,7 @@ def detail(request, public_id):
 # --- workbench -------------------------------------------------------------------------------
 
 
-def officer_required(view):
-    """Signed-in data officers (who answer their department's requests)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not selectors.is_officer(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+officer_required = access.signed_in_and(selectors.is_officer)  # the departments' data officers
 
 
 @officer_required

@@ -1,10 +1,7 @@
 """Workbench pages of the data catalogue: list with filters, detail with fields, and edit
 pages for the owner department's data officers; Excel template, import and export."""
 
-from functools import wraps
-
 from django import forms
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.forms import formset_factory
@@ -13,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from onetrip.core import access
 from onetrip.core.errors import DomainError, NotFound
 from onetrip.departments.models import Department
 
@@ -31,16 +29,7 @@ PAGE_SIZE = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def staff_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not selectors.is_staff(request.user):
-            raise DjangoPermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+staff_required = access.signed_in_and(selectors.is_staff)
 
 
 def _dataset(request, code):

@@ -1,11 +1,8 @@
 """Pages of the exchange: the workbench (requests to approve, the department's own grants,
 usage of its data) and the portal's right-to-know page (/me/data-access/)."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onetrip.accounts import policies
+from onetrip.core import access
 from onetrip.core.errors import DomainError, NotFound
 from onetrip.datasets.models import Dataset, SharingClass
 
@@ -20,19 +18,11 @@ from . import selectors, services
 
 
 def _staff_with(*permissions):
-    def decorate(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            allowed = policies.permissions_of(request.user)
-            if request.user.user_type != "staff" or not allowed.intersection(permissions):
-                raise DjangoPermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
+    return access.signed_in_and(
+        lambda user: (
+            access.is_staff(user) and bool(policies.permissions_of(user).intersection(permissions))
+        )
+    )
 
 
 def _page_context(request, **extra) -> dict:

@@ -2,35 +2,20 @@
 "licencework"): the list of the licences of the departments a staff member may see, one
 licence with its verification link, PDF and revocation."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onetrip.core import access
 from onetrip.core.errors import DomainError, NotFound
 
 from . import documents, policies, selectors, services
 from .models import LicenceStatus
 
-
-def _staff_who_see_licences(view):
-    """Signed-in staff whose roles show licences (like workbench.decorators, which this layer
-    may not import); others get sign-in or 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not policies.may_view_as_staff(request.user):
-            raise DjangoPermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Signed-in staff whose roles show licences; others sign in or get 403.
+_staff_who_see_licences = access.signed_in_and(policies.may_view_as_staff)
 
 
 @_staff_who_see_licences

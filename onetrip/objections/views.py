@@ -2,19 +2,16 @@
 persons I represent), the objection form and my objections; in the workbench, the owner
 department's objections and the answer. Thin: parse → selector → service → render."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onetrip.core import access
 from onetrip.core.errors import DomainError, NotFound
 from onetrip.core.uploads import stored_file_response, upload_max_bytes
 from onetrip.datasets import records
@@ -262,19 +259,11 @@ def evidence_file(request, public_id, evidence_id: int):
 # --- workbench -------------------------------------------------------------------------------
 
 
-def officer_required(view):
-    """Signed-in data officers of a department (who answer objections to its datasets) and
-    supervisors (who follow every department's)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not (selectors.is_officer(request.user) or selectors.may_oversee(request.user)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Data officers of a department (who answer objections to its datasets) and supervisors (who
+# follow every department's).
+officer_required = access.signed_in_and(
+    lambda user: selectors.is_officer(user) or selectors.may_oversee(user)
+)
 
 
 @officer_required

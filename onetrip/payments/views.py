@@ -6,12 +6,9 @@ selector → service → render."""
 import datetime
 import json
 import uuid
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from onetrip.core import audit
+from onetrip.core import access, audit
 from onetrip.core.errors import DomainError, NotFound
 
 from . import gateway as gateways
@@ -158,21 +155,7 @@ def sandbox_cashier(request, code: str):
 
 
 def _staff_who(allowed):
-    """Signed-in staff for whom `allowed(user)` holds (the workbench's own decorator lives in a
-    layer above this app)."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if request.user.user_type != "staff" or not allowed(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
+    return access.signed_in_and(lambda user: access.is_staff(user) and allowed(user))
 
 
 _may_see = _staff_who(policies.may_see_orders)

@@ -2,12 +2,8 @@
 workbench follow-ups of bad ratings (/workbench/ratings/). Views parse, call selectors and
 services, and render; a refused action re-renders the page with the reason and a 4xx status."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from onetrip.accounts import policies as account_policies
 from onetrip.accounts import selectors as account_selectors
 from onetrip.cases.selectors import case_get
+from onetrip.core import access
 from onetrip.core.errors import DomainError, NotFound
 
 from . import policies, selectors, services
@@ -96,18 +93,10 @@ def confirm(request, number: str):
 # --- workbench -----------------------------------------------------------------------------
 
 
-def staff_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if request.user.user_type != "staff":
-            raise PermissionDenied
-        if policies.follow_up_department_ids(request.user) == set():
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Staff who follow up bad ratings in at least one department.
+staff_required = access.signed_in_and(
+    lambda user: access.is_staff(user) and policies.follow_up_department_ids(user) != set()
+)
 
 
 def _wb(request, template, context, status=200):

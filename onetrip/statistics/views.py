@@ -1,9 +1,6 @@
 """The statistics page of the workbench (tables, charts drawn by our static/statistics/charts.js
 with the locally served ECharts from a json_script blob) and its Excel export."""
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -11,23 +8,13 @@ from django.utils.translation import gettext as _
 
 from onetrip.accounts import policies as account_policies
 from onetrip.accounts import selectors as account_selectors
-from onetrip.core import audit
+from onetrip.core import access, audit
 from onetrip.core.errors import DomainError, NotFound
 from onetrip.departments.models import Department
 
 from . import excel, selectors
 
-
-def staff_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if request.user.user_type != "staff":
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+staff_required = access.staff_required
 
 
 def _report(request):
