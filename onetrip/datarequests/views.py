@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from onetrip.core import access
+from onetrip.core import access, audit
 from onetrip.core.errors import DomainError, NotFound
 from onetrip.datasets.models import Dataset
 from onetrip.departments.models import Department
@@ -164,7 +164,16 @@ def _work_detail(request, item, *, error=None):
 
 @officer_required
 def work_detail(request, public_id):
-    return _work_detail(request, _get(request, public_id))
+    item = _get(request, public_id)
+    # The requester's contact phone is shown to the department: an audited read.
+    audit.record(
+        actor=request.user,
+        action="datarequests.read",
+        target=item,
+        request=request,
+        detail={"number": item.number},
+    )
+    return _work_detail(request, item)
 
 
 @require_POST

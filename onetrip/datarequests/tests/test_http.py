@@ -72,6 +72,10 @@ def test_the_department_answers_in_the_workbench(client, citizen, shops, officer
     assert "待答复的公众数据需求" in page
     assert "名录中店铺地址有误" in client.get("/workbench/data-requests/").content.decode()
     work = f"/workbench/data-requests/{item.public_id}/"
+    client.get(work)
+    from onetrip.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="datarequests.read", actor=officer).exists()
     refused = client.post(work + "answer/", {"decision": "accept", "answer": ""})
     assert refused.status_code == 422
     client.post(work + "answer/", {"decision": "accept", "answer": "已核实并更正。"})
