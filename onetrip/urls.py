@@ -30,6 +30,7 @@ urlpatterns = [
     path("workbench/exchange/", include("onetrip.exchange.workbench_urls")),
     path("workbench/objections/", include("onetrip.objections.workbench_urls")),
     path("workbench/payments/", include("onetrip.payments.workbench_urls")),
+    path("workbench/archive/", include("onetrip.archive.workbench_urls")),
     path("workbench/data-requests/", include("onetrip.datarequests.workbench_urls")),
     path("workbench/licences/", include("onetrip.licences.workbench_urls")),
     path("workbench/", include("onetrip.workbench.urls")),

@@ -201,6 +201,7 @@ class StaffRole(models.TextChoices):
     DATA_OFFICER = "data_officer", _("Data officer")
     SUPERVISOR = "supervisor", _("Supervisor")
     FINANCE_OFFICER = "finance_officer", _("Finance officer")  # 财政非税收入: reconciles payments
+    ARCHIVIST = "archivist", _("Archivist")  # 档案管理员: the department's e-archive
     ADMINISTRATOR = "administrator", _("Administrator")
 
 

@@ -31,6 +31,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "catalogue.edit",
         "exchange.request",
         "payments.collect",
+        "archive.view",
     },
     StaffRole.GRID_WORKER: {"events.report", "events.handle"},
     StaffRole.DATA_OFFICER: {
@@ -55,6 +56,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     # The finance bureau's non-tax revenue officers: every department's payment orders, and the
     # daily reconciliation with the payment gateway.
     StaffRole.FINANCE_OFFICER: {"payments.view_all", "payments.reconcile"},
+    # The department's archivist (档案管理员): its e-archive records, their use and their check.
+    StaffRole.ARCHIVIST: {"archive.view", "archive.check"},
     StaffRole.ADMINISTRATOR: {
         "accounts.manage",
         "accounts.grant_department",

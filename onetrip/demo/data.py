@@ -68,6 +68,8 @@ DEMO_STAFF = (
     ("demo-supervisor", "钱卫东", "县政府办公室", ["supervisor"]),
     # The finance bureau's non-tax revenue officer: every payment order, the reconciliation.
     ("demo-finance", "姚美芳", "县财政局", ["finance_officer"]),
+    # The market regulation bureau's archivist: its e-archive (电子档案), the four-property check.
+    ("demo-archivist", "沈丽华", "县市场监管局", ["archivist"]),
     ("demo-admin", "陆志远", "县政务数据办", ["administrator"]),
 )
 

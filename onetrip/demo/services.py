@@ -14,12 +14,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from onetrip.accounts import selectors as account_selectors
 from onetrip.accounts import services as account_services
 from onetrip.accounts.models import AssuranceLevel, StaffRole
+from onetrip.archive import services as archive_services
 from onetrip.catalogue import services as catalogue_services
 from onetrip.core.errors import DomainError
 from onetrip.datasets import services as dataset_services
@@ -538,6 +539,9 @@ def _load(region_code: str, *, samples: bool = True) -> DemoSummary:
     _data_requests(citizens, staff)
     if samples:
         payments_load()  # fees of the sample cases, a day's difference to reconcile
+        # The closed sample cases, as the nightly run would have archived them (电子归档).
+        with translation.override(settings.LANGUAGE_CODE):
+            archive_services.cases_archive_due(limit=10_000)
 
     summary = DemoSummary(region_code=region_code, samples=sample_count)
     labels = {

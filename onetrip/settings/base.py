@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "onetrip.datarequests",
     "onetrip.cases",
     "onetrip.ratings",
+    "onetrip.archive",
     "onetrip.statistics",
     "onetrip.bundles",
     "onetrip.opendata",
@@ -198,7 +199,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onetrip.payments.tasks.remind_due",
         "schedule": crontab(hour=9, minute=0),
     },
+    "archive-cases": {
+        "task": "onetrip.archive.tasks.archive_cases",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "archive-check": {
+        "task": "onetrip.archive.tasks.check_records",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+# E-archive (电子归档): closed cases archived each night, at most ONETRIP_ARCHIVE_BATCH a run
+# (a backlog is worked through over several nights); every record checked again (四性检测)
+# when its last check is ONETRIP_ARCHIVE_CHECK_DAYS old; retention (保管期限: Y, D30, D10)
+# by matter type, "*" for the rest.
+ONETRIP_ARCHIVE_BATCH = int(os.environ.get("ONETRIP_ARCHIVE_BATCH", "2000"))
+ONETRIP_ARCHIVE_CHECK_DAYS = int(os.environ.get("ONETRIP_ARCHIVE_CHECK_DAYS", "30"))
+ONETRIP_ARCHIVE_RETENTION = {"licensing": "D30", "confirmation": "D30", "*": "D10"}
 # Public payment (统一公共支付): the gateway class (the sandbox until the county is connected to
 # the provincial platform), the key it signs its notifications with (HMAC-SM3; unset: derived
 # from SECRET_KEY, fine only for the sandbox) and the calendar days a payer has to pay.

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from onetrip.accounts import policies
+from onetrip.archive import policies as archive_policies
+from onetrip.archive import selectors as archive_selectors
 from onetrip.cases.models import CaseStatus
 from onetrip.cases.selectors import case_list_for_intake
 from onetrip.datarequests import selectors as request_selectors
@@ -72,4 +74,14 @@ def todo_items(*, user) -> list[Todo]:
                 payment_selectors.differences_open(),
             )
         )
+    if archive_policies.may_check(user):
+        failed = archive_selectors.failed_count(user)
+        if failed:  # nothing to do while every record passes
+            items.append(
+                Todo(
+                    _("Archive records that failed their check"),
+                    reverse("archivework:list") + "?check=failed",
+                    failed,
+                )
+            )
     return items

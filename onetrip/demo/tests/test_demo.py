@@ -95,7 +95,7 @@ def test_the_demo_data_is_well_formed_and_complete(demo_output):
 @pytest.mark.django_db
 def test_every_printed_login_signs_in(demo_output, client):
     logins = LOGIN.findall(demo_output["first"])
-    assert len(logins) == 12
+    assert len(logins) == 13
     for identifier, password, secret in logins:
         client.logout()
         response = client.post("/login/", {"identifier": identifier, "password": password})

@@ -276,3 +276,22 @@ def test_the_demos_open_data_requests(demo, client):
     client.force_login(staff("demo-police-data"))
     page = client.get("/workbench/").content.decode()
     assert "待答复的公众数据需求" in page
+
+
+@pytest.mark.django_db
+def test_the_demos_closed_cases_are_archived_and_pass_their_check(demo, client):
+    from onetrip.archive.models import ArchiveRecord
+    from onetrip.archive.services import ARCHIVABLE_STATUSES
+
+    closed = Application.objects.filter(status__in=ARCHIVABLE_STATUSES)
+    records = ArchiveRecord.objects.all()
+    assert records.count() == closed.count() > 0
+    assert all(record.last_check_ok for record in records)
+    archivist = staff("demo-archivist")
+    mine = records.filter(department=archivist.staff.department)
+    assert mine.exists()
+    client.force_login(archivist)
+    page = client.get("/workbench/archive/").content.decode()
+    assert mine.first().code in page
+    title = client.get(f"/workbench/archive/{mine.first().code}/").content.decode()
+    assert "申请表" in title and "办理过程记录" in title  # the package's files, in Chinese

@@ -66,6 +66,12 @@ MENU = [
         ("payments.collect", "payments.view_all"),
         {"paymentwork:list", "paymentwork:detail", "paymentwork:reconciliation"},
     ),
+    (
+        "archivework:list",
+        _("E-archive"),
+        ("archive.view",),
+        {"archivework:list", "archivework:detail"},
+    ),
     ("creditwork:page", _("Public credit"), ("credit.record",), {"creditwork:page"}),
     ("workbench:people", _("People lookup"), ("accounts.verify_in_person",), {"workbench:people"}),
     (

@@ -21,6 +21,7 @@ STAFF = [
     "demo-clerk",
     "demo-admin",
     "demo-finance",
+    "demo-archivist",
 ]
 PORTAL_PAGES = [
     "/",

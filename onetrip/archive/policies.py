@@ -1,0 +1,56 @@
+"""Who may see and check archive records. Archivists (档案管理员) and department heads see the
+records of the departments in their scope (their own and those granted to them; supervisors
+and administrators every department's); archivists also run the check on request."""
+
+from django.utils.translation import gettext as _
+
+from onetrip.accounts import policies as account_policies
+from onetrip.accounts import selectors as account_selectors
+from onetrip.core.errors import NotFound, PermissionDenied
+
+VIEW = "archive.view"
+CHECK = "archive.check"
+
+
+def may_view(user) -> bool:
+    return account_policies.has_permission(user, VIEW)
+
+
+def may_check(user) -> bool:
+    return account_policies.has_permission(user, CHECK)
+
+
+def department_ids_for(user) -> set[int] | None:
+    """Departments whose records the user sees (None: every department); empty for others."""
+    if not may_view(user):
+        return set()
+    staff = account_selectors.staff_for_user(user=user)
+    return account_selectors.department_ids_visible_to(staff=staff) if staff else set()
+
+
+def in_scope(user, record) -> bool:
+    ids = department_ids_for(user)
+    return ids is None or record.department_id in ids
+
+
+def not_found(code: str) -> NotFound:
+    return NotFound(
+        "archive.not_found",
+        _("No archive record %(code)s.") % {"code": code},
+        detail={"code": code},
+    )
+
+
+def require_view(user, record) -> None:
+    if not (getattr(user, "is_authenticated", False) and in_scope(user, record)):
+        raise not_found(record.code)
+
+
+def require_check(user, record) -> None:
+    require_view(user, record)
+    if not may_check(user):
+        raise PermissionDenied(
+            "archive.check_denied",
+            _("Only archivists may run the four-property check."),
+            detail={"permission": CHECK},
+        )

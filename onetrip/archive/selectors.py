@@ -1,0 +1,99 @@
+"""Reads of the e-archive, scoped to the departments the caller may see. Opening a record shows
+the applicant's name and ID number: an audited read of personal data."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+
+from onetrip.core import audit
+
+from . import policies
+from .models import ArchiveRecord
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class RecordFilter:
+    q: str = ""  # archive code, case number, title, matter, applicant's name or ID number
+    department_id: int | None = None
+    year: int | None = None
+    retention: str = ""
+    check: str = ""  # "ok", "failed", "unchecked"
+
+
+def _scoped(user):
+    ids = policies.department_ids_for(user)
+    rows = ArchiveRecord.objects.select_related("department")
+    return rows if ids is None else rows.filter(department_id__in=ids)
+
+
+def record_list_for_staff(*, user, filters: RecordFilter):
+    rows = _scoped(user)
+    text = filters.q.strip()
+    if text:
+        rows = rows.filter(
+            Q(code__icontains=text)
+            | Q(source_ref__iexact=text)
+            | Q(subject_id__iexact=text)
+            | Q(title__icontains=text)
+            | Q(matter_name__icontains=text)
+            | Q(subject_name__icontains=text)
+        )
+    if filters.department_id:
+        rows = rows.filter(department_id=filters.department_id)
+    if filters.year:
+        rows = rows.filter(year=filters.year)
+    if filters.retention:
+        rows = rows.filter(retention=filters.retention)
+    if filters.check == "ok":
+        rows = rows.filter(last_check_ok=True)
+    elif filters.check == "failed":
+        rows = rows.filter(last_check_ok=False)
+    elif filters.check == "unchecked":
+        rows = rows.filter(last_check_ok__isnull=True)
+    return rows.order_by("-archived_at", "-id")
+
+
+def record_page_for_staff(*, user, filters: RecordFilter, page: int | str = 1, request=None):
+    """A page of records; a search by text (possibly a person's name or ID number) is
+    audited as looking for a person in the archive."""
+    if filters.q:
+        audit.record(
+            actor=user,
+            action="archive.search",
+            request=request,
+            purpose="archive search",
+            detail={"q": filters.q},
+        )
+    return Paginator(record_list_for_staff(user=user, filters=filters), PAGE_SIZE).get_page(page)
+
+
+def record_get_for_staff(*, user, code: str, request=None, purpose: str = "archive record page"):
+    record = _scoped(user).filter(code=code).first()
+    if record is None:
+        raise policies.not_found(code)
+    audit.record(
+        actor=user,
+        action="archive.read",
+        target=record,
+        subject_type=record.subject_type,
+        subject_id=record.subject_id,
+        purpose=purpose,
+        request=request,
+    )
+    return record
+
+
+def record_for_case(number: str) -> ArchiveRecord | None:
+    """The archive record of a case, for the case's own page (no personal data read here)."""
+    return ArchiveRecord.objects.filter(source_type="case", source_ref=number).first()
+
+
+def years_in(user) -> list[int]:
+    return sorted(set(_scoped(user).values_list("year", flat=True)), reverse=True)
+
+
+def failed_count(user) -> int:
+    return _scoped(user).filter(last_check_ok=False).count()

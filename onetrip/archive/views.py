@@ -1,0 +1,212 @@
+"""Workbench pages of the e-archive: search the records, open one (its description, files,
+checks and uses), take its package or one file out for a stated purpose, check it again.
+Thin: parse → selector → service → render."""
+
+import io
+import zipfile
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from onetrip.core import access
+from onetrip.core.errors import DomainError, NotFound
+from onetrip.departments.models import Department
+
+from . import package as packages
+from . import policies, selectors, services
+from .models import CheckStage, Retention, UseAction
+
+CHECK_FILTERS = {
+    "ok": gettext_lazy("Passed"),
+    "failed": gettext_lazy("Failed"),
+    "unchecked": gettext_lazy("Not checked yet"),
+}
+
+_may_view = access.signed_in_and(lambda user: access.is_staff(user) and policies.may_view(user))
+
+
+def _int(text: str) -> int | None:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _filters(request) -> selectors.RecordFilter:
+    retention = request.GET.get("retention", "")
+    check = request.GET.get("check", "")
+    return selectors.RecordFilter(
+        q=request.GET.get("q", "").strip()[:64],
+        department_id=_int(request.GET.get("department", "")),
+        year=_int(request.GET.get("year", "")),
+        retention=retention if retention in Retention.values else "",
+        check=check if check in CHECK_FILTERS else "",
+    )
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _departments(user):
+    ids = policies.department_ids_for(user)
+    rows = Department.objects.order_by("code")
+    return rows if ids is None else rows.filter(pk__in=ids)
+
+
+@_may_view
+def record_list(request):
+    filters = _filters(request)
+    page = selectors.record_page_for_staff(
+        user=request.user, filters=filters, page=request.GET.get("page", 1), request=request
+    )
+    return render(
+        request,
+        "archive/list.html",
+        {
+            "page_obj": page,
+            "filters": filters,
+            "query": _query_without_page(request),
+            "departments": _departments(request.user),
+            "years": selectors.years_in(request.user),
+            "retentions": Retention.choices,
+            "checks": CHECK_FILTERS.items(),
+            "failed": selectors.failed_count(request.user),
+        },
+    )
+
+
+def _record(request, code: str, *, purpose: str = "archive record page"):
+    try:
+        return selectors.record_get_for_staff(
+            user=request.user, code=code, request=request, purpose=purpose
+        )
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+def _listed_files(record) -> list[dict]:
+    """The files metadata.xml lists (empty when the package cannot be read: the check says
+    why)."""
+    try:
+        with record.package.open("rb") as stored, zipfile.ZipFile(stored) as archive:
+            _fields, listed = packages.read_metadata(archive.read(packages.METADATA))
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, *packages.XML_ERRORS):
+        return []
+    for item in listed:
+        item["category_label"] = packages.CATEGORIES.get(item.get("category"), "")
+    return listed
+
+
+def _outcome_label(status: str) -> str:
+    from onetrip.cases.models import CaseStatus
+
+    return str(CaseStatus(status).label) if status in CaseStatus.values else status
+
+
+def _detail(request, record, *, error=None, status=200):
+    checks = list(record.checks.select_related("by")[:10])
+    for check in checks:
+        for item in check.findings:
+            item["message"] = packages.finding_message(item["code"])
+            item["property_label"] = packages.PROPERTIES.get(item["property"], "")
+    return render(
+        request,
+        "archive/detail.html",
+        {
+            "record": record,
+            "files": _listed_files(record),
+            "checks": checks,
+            "uses": record.uses.all()[:20],
+            "may_check": policies.may_check(request.user),
+            "outcome_label": _outcome_label(record.outcome),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@_may_view
+def record_detail(request, code: str):
+    return _detail(request, _record(request, code))
+
+
+@_may_view
+@require_POST
+def record_take(request, code: str):
+    """The package, or one file of it, for a stated purpose (利用登记)."""
+    record = _record(request, code, purpose="archive use")
+    path = request.POST.get("file", "")
+    action = UseAction.OPEN_FILE if path else UseAction.DOWNLOAD_PACKAGE
+    try:
+        with record.package.open("rb") as stored:
+            data = stored.read()
+        if path:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if path not in set(archive.namelist()):
+                    raise Http404
+                data = archive.read(path)
+        services.record_use(
+            actor=request.user,
+            record=record,
+            action=action,
+            purpose=request.POST.get("purpose", ""),
+            file_name=path,
+            request=request,
+        )
+    except DomainError as error:
+        return _detail(request, record, error=error, status=error.status)
+    except (OSError, zipfile.BadZipFile):
+        error = DomainError(
+            "archive.package_unreadable",
+            packages.finding_message("archive.package_unreadable"),
+            status=409,
+        )
+        return _detail(request, record, error=error, status=409)
+    return _file_response(data, path or f"{record.code}.zip")
+
+
+def _file_response(data: bytes, name: str) -> HttpResponse:
+    extension = name.rsplit(".", 1)[-1].lower()
+    content_type = {
+        "zip": "application/zip",
+        "pdf": "application/pdf",
+        "json": "application/json",
+        "xml": "application/xml",
+        "png": "image/png",
+        "jpg": "image/jpeg",
+        "jpeg": "image/jpeg",
+    }.get(extension, "application/octet-stream")
+    response = HttpResponse(data, content_type=content_type)
+    download = name.rsplit("/", 1)[-1]
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(download)}"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+@_may_view
+@require_POST
+def record_check(request, code: str):
+    record = _record(request, code)
+    try:
+        check = services.record_check(record=record, stage=CheckStage.MANUAL, actor=request.user)
+    except DomainError as error:
+        return _detail(request, record, error=error, status=error.status)
+    if check.passed:
+        messages.success(request, _("The four-property check passed."))
+    else:
+        messages.error(request, _("The four-property check found problems: see below."))
+    return redirect("archivework:detail", code=record.code)
