@@ -72,6 +72,7 @@ def on_not_found(request, exc):
 
 def _mount_routers() -> None:
     from onetrip.accounts.api import router as accounts_router
+    from onetrip.appointments.api import router as appointments_router
     from onetrip.archive.api import router as archive_router
     from onetrip.bundles.api import router as bundles_router
     from onetrip.cases.api import router as cases_router
@@ -100,6 +101,7 @@ def _mount_routers() -> None:
     api.add_router("/", payments_router)
     api.add_router("/", datarequests_router)
     api.add_router("/", archive_router)
+    api.add_router("/", appointments_router)
     api.add_router("/", spatial_router)
     api.add_router("/", exchange_router)
 

@@ -31,6 +31,8 @@ urlpatterns = [
     path("workbench/objections/", include("onetrip.objections.workbench_urls")),
     path("workbench/payments/", include("onetrip.payments.workbench_urls")),
     path("workbench/archive/", include("onetrip.archive.workbench_urls")),
+    path("workbench/appointments/", include("onetrip.appointments.workbench_urls")),
+    path("appointments/", include("onetrip.appointments.urls")),
     path("workbench/data-requests/", include("onetrip.datarequests.workbench_urls")),
     path("workbench/licences/", include("onetrip.licences.workbench_urls")),
     path("workbench/", include("onetrip.workbench.urls")),

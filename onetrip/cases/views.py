@@ -436,8 +436,10 @@ def wb_intake(request):
 
         raise PermissionDenied
     error, person, status = None, None, 200
-    id_number = request.POST.get("id_number", "").strip()
-    matter_code = request.POST.get("matter_code", "").strip()
+    # GET may carry both to start from (an appointment's "start intake" link).
+    source = request.POST if request.method == "POST" else request.GET
+    id_number = source.get("id_number", "").strip()[:18]
+    matter_code = source.get("matter_code", "").strip()[:64]
     if request.method == "POST":
         person = account_selectors.person_find_by_id_number(
             actor=request.user, id_number=id_number, purpose="counter intake", request=request

@@ -38,6 +38,7 @@ from onetrip.signing import services as signing_services
 from onetrip.spatial import services as spatial_services
 
 from . import data
+from .appointments import appointments_load
 from .payments import payments_load
 from .samples import samples_load
 
@@ -542,6 +543,7 @@ def _load(region_code: str, *, samples: bool = True) -> DemoSummary:
         # The closed sample cases, as the nightly run would have archived them (电子归档).
         with translation.override(settings.LANGUAGE_CODE):
             archive_services.cases_archive_due(limit=10_000)
+    appointments_load(citizens=citizens)  # times booked at the county's hall
 
     summary = DemoSummary(region_code=region_code, samples=sample_count)
     labels = {

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "onetrip.cases",
     "onetrip.ratings",
     "onetrip.archive",
+    "onetrip.appointments",
     "onetrip.statistics",
     "onetrip.bundles",
     "onetrip.opendata",
@@ -203,11 +204,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onetrip.archive.tasks.archive_cases",
         "schedule": crontab(hour=2, minute=30),
     },
+    "appointments-no-shows": {
+        "task": "onetrip.appointments.tasks.no_shows_mark",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "appointments-remind": {
+        "task": "onetrip.appointments.tasks.reminders_send",
+        "schedule": crontab(hour=16, minute=0),
+    },
     "archive-check": {
         "task": "onetrip.archive.tasks.check_records",
         "schedule": crontab(hour=3, minute=30),
     },
 }
+# Appointments at the halls (预约办理): a slot can be booked until this many minutes before it;
+# a person who missed NO_SHOW_LIMIT appointments within NO_SHOW_DAYS days waits to book again.
+ONETRIP_APPOINTMENT_LEAD_MINUTES = int(os.environ.get("ONETRIP_APPOINTMENT_LEAD_MINUTES", "30"))
+ONETRIP_APPOINTMENT_NO_SHOW_LIMIT = int(os.environ.get("ONETRIP_APPOINTMENT_NO_SHOW_LIMIT", "3"))
+ONETRIP_APPOINTMENT_NO_SHOW_DAYS = int(os.environ.get("ONETRIP_APPOINTMENT_NO_SHOW_DAYS", "90"))
 # E-archive (电子归档): closed cases archived each night, at most ONETRIP_ARCHIVE_BATCH a run
 # (a backlog is worked through over several nights); every record checked again (四性检测)
 # when its last check is ONETRIP_ARCHIVE_CHECK_DAYS old; retention (保管期限: Y, D30, D10)

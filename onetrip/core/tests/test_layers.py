@@ -121,6 +121,9 @@ BELOW["ratings"] = BELOW["cases"] | {"cases"}
 BELOW["statistics"] = BELOW["ratings"] | {"ratings"}
 # The e-archive packages closed cases: it reads cases, cases never read it.
 BELOW["archive"] = BELOW["cases"] | {"cases"}
+# Appointments at the halls: the catalogue's matters and the halls, not cases (the clerk starts
+# the counter intake from an appointment through a link).
+BELOW["appointments"] = BELOW["catalogue"] | {"catalogue"}
 CHANNELS = {"portal", "workbench", "demo", "gen", "opendata"}  # demo, gen: data loaders, on top
 
 

@@ -295,3 +295,17 @@ def test_the_demos_closed_cases_are_archived_and_pass_their_check(demo, client):
     assert mine.first().code in page
     title = client.get(f"/workbench/archive/{mine.first().code}/").content.decode()
     assert "申请表" in title and "办理过程记录" in title  # the package's files, in Chinese
+
+
+@pytest.mark.django_db
+def test_the_demos_appointments(demo, client):
+    from onetrip.appointments.models import Appointment, AppointmentStatus
+
+    l2 = User.objects.get(phone="13957300002")
+    booked = Appointment.objects.filter(status=AppointmentStatus.BOOKED)
+    assert l2 in {a.user for a in booked}
+    assert Appointment.objects.filter(status=AppointmentStatus.NO_SHOW).count() == 1
+    client.force_login(l2)
+    mine = booked.get(user=l2)
+    page = client.get(f"/appointments/{mine.number}/").content.decode()
+    assert mine.number in page and "请携带" in page

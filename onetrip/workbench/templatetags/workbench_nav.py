@@ -20,6 +20,7 @@ MENU = [
         {"casework:list", "casework:detail", "casework:form"},
     ),
     ("casework:intake", _("Intake"), ("cases.intake",), {"casework:intake"}),
+    ("appointmentwork:day", _("Appointments"), ("cases.intake",), {"appointmentwork:day"}),
     ("casework:notices", _("Notice register"), ("cases.view",), {"casework:notices"}),
     (
         "bundlework:list",

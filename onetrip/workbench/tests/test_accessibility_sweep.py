@@ -30,6 +30,7 @@ PORTAL_PAGES = [
     "/me/data-access/",
     "/me/data/",
     "/me/payments/",
+    "/appointments/",
     "/applications/",
     "/bundles/",
     "/wallet/",
