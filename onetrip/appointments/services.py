@@ -49,6 +49,19 @@ def _when(appointment: Appointment) -> str:
     return f"{appointment.day:%Y-%m-%d} {appointment.starts_at:%H:%M}-{appointment.ends_at:%H:%M}"
 
 
+def _audit(appointment: Appointment, actor, action: str, request, **detail) -> None:
+    audit.record(
+        actor=actor,
+        action=f"appointments.{action}",
+        target=appointment,
+        target_id=appointment.number,
+        subject_type="person",
+        subject_id=appointment.id_number,
+        request=request,
+        detail=detail,
+    )
+
+
 def _next_serial(key: str) -> int:
     AppointmentSerial.objects.get_or_create(key=key)
     serial = AppointmentSerial.objects.select_for_update().get(key=key)
@@ -164,15 +177,8 @@ def appointment_book(
                 _("You already have an appointment at this hall on this day."),
                 day=day.isoformat(),
             ) from error
-        audit.record(
-            actor=actor,
-            action="appointments.book",
-            target=appointment,
-            target_id=appointment.number,
-            subject_type="person",
-            subject_id=person.id_number,
-            request=request,
-            detail={"hall": hall.code, "day": day.isoformat(), "start": start},
+        _audit(
+            appointment, actor, "book", request, hall=hall.code, day=day.isoformat(), start=start
         )
         notification_send(
             user=actor,
@@ -235,16 +241,7 @@ def appointment_cancel(
     appointment.save(
         update_fields=["status", "cancelled_at", "cancel_reason", "cancelled_by_staff"]
     )
-    audit.record(
-        actor=actor,
-        action="appointments.cancel",
-        target=appointment,
-        target_id=appointment.number,
-        subject_type="person",
-        subject_id=appointment.id_number,
-        request=request,
-        detail={"by_staff": by_staff, "reason": reason},
-    )
+    _audit(appointment, actor, "cancel", request, by_staff=by_staff, reason=reason)
     if by_staff:
         notification_send(
             user=appointment.user,
@@ -281,16 +278,7 @@ def appointment_arrive(*, actor, appointment: Appointment, request=None) -> Appo
     appointment.arrived_at, appointment.arrived_by = selectors.now(), actor
     appointment.ticket = f"Y{serial:03d}"
     appointment.save(update_fields=["status", "arrived_at", "arrived_by", "ticket"])
-    audit.record(
-        actor=actor,
-        action="appointments.arrive",
-        target=appointment,
-        target_id=appointment.number,
-        subject_type="person",
-        subject_id=appointment.id_number,
-        request=request,
-        detail={"ticket": appointment.ticket},
-    )
+    _audit(appointment, actor, "arrive", request, ticket=appointment.ticket)
     return appointment
 
 
