@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from onetrip.accounts import policies
+from onetrip.appointments import selectors as appointment_selectors
 from onetrip.archive import policies as archive_policies
 from onetrip.archive import selectors as archive_selectors
 from onetrip.cases.models import CaseStatus
@@ -74,6 +75,12 @@ def todo_items(*, user) -> list[Todo]:
                 payment_selectors.differences_open(),
             )
         )
+    if policies.has_permission(user, "cases.intake"):
+        booked = appointment_selectors.waiting_today()
+        if booked:  # shown on days people are coming
+            items.append(
+                Todo(_("Appointments to check in today"), reverse("appointmentwork:day"), booked)
+            )
     if archive_policies.may_check(user):
         failed = archive_selectors.failed_count(user)
         if failed:  # nothing to do while every record passes

@@ -142,3 +142,11 @@ def test_an_administrator_sets_a_halls_rules_in_the_admin(clock, hall, staff_fac
     assert [(s.key, s.capacity) for s in slots] == [("09:00", 3), ("10:00", 3)]
     assert len(selectors.bookable_days(hall)) == 2
     assert AuditEntry.objects.filter(action__startswith="admin.").exists()
+
+
+def test_todays_bookings_are_on_the_clerks_to_do_list(clock, hall, version, citizen, clerk):
+    client = _client(clerk)
+    assert "今日待签到的预约" not in client.get("/workbench/").content.decode()
+    services.appointment_book(actor=citizen, version=version, hall=hall, day=DAY, start="09:00")
+    page = client.get("/workbench/").content.decode()
+    assert "今日待签到的预约" in page and "/workbench/appointments/" in page
