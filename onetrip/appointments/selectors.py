@@ -179,6 +179,32 @@ def appointment_get_for_staff(*, number: str) -> Appointment:
     return appointment
 
 
+@dataclass(frozen=True)
+class HallSummary:
+    since: datetime.date
+    until: datetime.date
+    counts: dict  # status → bookings
+
+    @property
+    def no_show_rate(self) -> float | None:
+        """Of the bookings whose day came (checked in or not), the share nobody came to."""
+        came, missed = self.counts.get("arrived", 0), self.counts.get("no_show", 0)
+        return missed / (came + missed) if came + missed else None
+
+
+def hall_summary(hall: ServiceHall, *, until: datetime.date, days: int = 30) -> HallSummary:
+    """How a hall's appointments went over the `days` days up to `until` (for its managers:
+    how many came, how many did not, how many cancelled)."""
+    since = until - datetime.timedelta(days=days - 1)
+    counts = dict(
+        Appointment.objects.filter(hall=hall, day__range=(since, until))
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return HallSummary(since, until, counts)
+
+
 def waiting_today() -> int:
     return Appointment.objects.filter(day=now().date(), status="booked").count()
 

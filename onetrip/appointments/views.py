@@ -156,6 +156,7 @@ def hall_day(request, *, error=None, status=200):
     rows = (
         selectors.hall_day(user=request.user, hall=hall, day=day, request=request) if hall else []
     )
+    summary = selectors.hall_summary(hall, until=day) if hall else None
     counts = {value: 0 for value in AppointmentStatus.values}
     for row in rows:
         counts[row.status] += 1
@@ -169,6 +170,12 @@ def hall_day(request, *, error=None, status=200):
             "today": selectors.today(),
             "rows": rows,
             "counts": [(label, counts[value]) for value, label in AppointmentStatus.choices],
+            "summary": summary,
+            "summary_cells": [
+                (label, summary.counts.get(value, 0)) for value, label in AppointmentStatus.choices
+            ]
+            if summary
+            else [],
             "error": error,
         },
         status=status,

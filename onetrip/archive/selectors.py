@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.utils import timezone
 
 from onetrip.core import audit
 
@@ -21,6 +22,7 @@ class RecordFilter:
     year: int | None = None
     retention: str = ""
     check: str = ""  # "ok", "failed", "unchecked"
+    expiring: bool = False  # retention ends this year or has ended: due for appraisal (到期鉴定)
 
 
 def _scoped(user):
@@ -47,6 +49,8 @@ def record_list_for_staff(*, user, filters: RecordFilter):
         rows = rows.filter(year=filters.year)
     if filters.retention:
         rows = rows.filter(retention=filters.retention)
+    if filters.expiring:
+        rows = rows.filter(retention_until__lte=timezone.localdate().year)
     if filters.check == "ok":
         rows = rows.filter(last_check_ok=True)
     elif filters.check == "failed":
@@ -93,6 +97,10 @@ def record_for_case(number: str) -> ArchiveRecord | None:
 
 def years_in(user) -> list[int]:
     return sorted(set(_scoped(user).values_list("year", flat=True)), reverse=True)
+
+
+def expiring_count(user) -> int:
+    return _scoped(user).filter(retention_until__lte=timezone.localdate().year).count()
 
 
 def failed_count(user) -> int:

@@ -45,6 +45,7 @@ def _filters(request) -> selectors.RecordFilter:
         year=_int(request.GET.get("year", "")),
         retention=retention if retention in Retention.values else "",
         check=check if check in CHECK_FILTERS else "",
+        expiring=request.GET.get("expiring") == "1",
     )
 
 
@@ -78,6 +79,7 @@ def record_list(request):
             "retentions": Retention.choices,
             "checks": CHECK_FILTERS.items(),
             "failed": selectors.failed_count(request.user),
+            "expiring": selectors.expiring_count(request.user),
         },
     )
 

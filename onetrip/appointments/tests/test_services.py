@@ -198,3 +198,18 @@ def test_the_tasks_run_through_celery(clock, hall, version, citizen):
     _book(citizen, version, hall)
     assert tasks.reminders_send.delay("2026-09-28").get(timeout=30) == 1
     assert tasks.no_shows_mark.delay("2026-09-30").get(timeout=30) == 1
+
+
+def test_a_halls_last_30_days(clock, hall, version, citizen, person_factory, clerk):
+    came = _book(citizen, version, hall)
+    services.appointment_arrive(actor=clerk, appointment=came)
+    missed = _book(person_factory(name="王五"), version, hall)
+    _book(person_factory(name="赵六"), version, hall, start="10:00")
+    services.appointment_cancel(actor=clerk, appointment=missed, reason="窗口临时关闭")
+    assert selectors.hall_summary(hall, until=DAY).no_show_rate == 0.0
+    services.no_shows_mark(today=DAY + datetime.timedelta(days=1))  # 赵六 did not come
+    summary = selectors.hall_summary(hall, until=DAY)
+    assert summary.counts == {"arrived": 1, "cancelled": 1, "no_show": 1}
+    assert summary.no_show_rate == 0.5
+    assert summary.since == DAY - datetime.timedelta(days=29)
+    assert selectors.hall_summary(hall, until=DAY - datetime.timedelta(days=1)).counts == {}

@@ -142,3 +142,17 @@ def test_a_failed_record_is_on_the_archivists_to_do_list(record, archivist):
     services.record_check(record=record, actor=archivist)
     page = client.get("/workbench/").content.decode()
     assert "未通过检测的电子档案" in page and "/workbench/archive/?check=failed" in page
+
+
+def test_records_due_for_appraisal_are_found(record, archivist, not_accepted_case):
+    from django.utils import timezone
+
+    from onetrip.archive.models import ArchiveRecord
+
+    other = services.case_archive(case=not_accepted_case)
+    ArchiveRecord.objects.filter(pk=other.pk).update(retention_until=timezone.localdate().year)
+    client = _client(archivist)
+    listing = client.get("/workbench/archive/").content.decode()
+    assert 'data-testid="expiring-records"' in listing
+    due = client.get("/workbench/archive/", {"expiring": "1"}).content.decode()
+    assert other.code in due and record.code not in due
