@@ -61,7 +61,9 @@ def book(request, code: str):
     version = _version(code)
     halls = selectors.halls_for(version)
     source = request.POST if request.method == "POST" else request.GET
-    hall = next((h for h in halls if h.code == source.get("hall")), halls[0] if halls else None)
+    chosen = next((h for h in halls if h.code == source.get("hall")), None)
+    # Shown: the first hall unless one was chosen; booked: only the hall that was chosen.
+    hall = chosen or (halls[0] if halls else None)
     days = selectors.bookable_days(hall) if hall else []
     day = _date(source.get("day", ""))
     day = day if day in days else (days[0] if days else None)
@@ -71,7 +73,7 @@ def book(request, code: str):
             appointment = services.appointment_book(
                 actor=request.user,
                 version=version,
-                hall=hall or ServiceHall(code=source.get("hall", "")),
+                hall=chosen or ServiceHall(code=source.get("hall", "")),
                 day=_date(source.get("day", "")) or selectors.today(),
                 start=source.get("start", ""),
                 request=request,

@@ -34,6 +34,11 @@ def test_a_person_books_from_the_guide_and_sees_what_to_bring(clock, hall, versi
         {"hall": hall.code, "day": "2026-10-02", "start": "09:00"},
     )
     assert refused.status_code == 422 and Appointment.objects.count() == 0
+    elsewhere = client.post(
+        f"/appointments/new/{version.matter.code}/",
+        {"hall": "NO-SUCH-HALL", "day": DAY.isoformat(), "start": "09:00"},
+    )
+    assert elsewhere.status_code == 422 and Appointment.objects.count() == 0
     booked = client.post(
         f"/appointments/new/{version.matter.code}/",
         {"hall": hall.code, "day": DAY.isoformat(), "start": "09:00"},
