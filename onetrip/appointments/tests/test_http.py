@@ -75,7 +75,8 @@ def test_the_clerk_checks_in_and_starts_the_intake(clock, hall, version, citizen
     assert AuditEntry.objects.filter(action="appointments.day.read").exists()
     done = client.post(f"/workbench/appointments/{appointment.number}/arrive/", follow=True)
     assert "Y001" in done.content.decode()
-    assert 'data-testid="appointment-summary"' in done.content.decode()
+    assert done.content.decode().count('data-testid="appointment-summary"') == 1
+    assert "<title>预约办理" in done.content.decode()
     assert "0%" in done.content.decode()  # the one whose day came, came
     link = f"/workbench/cases/intake/?id_number={citizen.person.id_number}"
     assert link in done.content.decode()
