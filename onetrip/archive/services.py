@@ -193,10 +193,17 @@ def _description(case: Application, *, code: str, retention: str, year: int, now
         "acceptedAt": local(case.accepted_at).isoformat() if case.accepted_at else "",
         "deadline": case.deadline_on.isoformat() if case.deadline_on else "",
         "finishedAt": local(case.finished_at).isoformat() if case.finished_at else "",
-        "outcome": {"code": case.status, "text": str(CaseStatus(case.status).label)},
+        "outcome": {"code": outcome_of(case), "text": str(CaseStatus(outcome_of(case)).label)},
         "licenceNumber": case.licence_number,
         "archivedAt": local(now).isoformat(),
     }
+
+
+def outcome_of(case: Application) -> str:
+    """办理结果: the decision, whatever happened after it (delivered, rated)."""
+    if case.status in (CaseStatus.NOT_ACCEPTED, CaseStatus.DENIED):
+        return case.status
+    return CaseStatus.APPROVED
 
 
 def _title(case: Application) -> str:
@@ -275,7 +282,7 @@ def _archive(case: Application, *, actor) -> ArchiveRecord:
             subject_name=case.subject_name,
             subject_type=case.subject_type,
             subject_id=case.subject_id,
-            outcome=case.status,
+            outcome=outcome_of(case),
             finished_on=case.finished_on,
             package_size=len(data),
             package_sm3=package_sm3,

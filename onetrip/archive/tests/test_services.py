@@ -46,7 +46,7 @@ def test_a_delivered_case_becomes_a_record_with_its_whole_file(delivered_case, m
 
     assert record.code == f"HY-SCJG-{record.year}-D30-ZWFW-000001"  # licensing: 30 years
     assert record.retention_until == record.year + 30
-    assert record.source_ref == delivered_case.number and record.outcome == "delivered"
+    assert record.source_ref == delivered_case.number and record.outcome == "approved"
     assert record.subject_id == delivered_case.subject_id
     archive = _zip(record)
     names = archive.namelist()
@@ -72,6 +72,7 @@ def test_a_delivered_case_becomes_a_record_with_its_whole_file(delivered_case, m
     assert fields["archiveCode"] == record.code
     assert fields["caseNumber"] == delivered_case.number
     assert fields["title"] == f"李四：{delivered_case.matter_version.name}"
+    assert fields["outcome"] == "已批准"  # the case status label of approval
     assert len(listed) == record.file_count == len(names) - 1
     for item in listed:
         assert item["sm3"] == sm3_hex(archive.read(item["path"]))
@@ -106,6 +107,7 @@ def test_records_form_one_chain_and_serials_per_volume(delivered_case, not_accep
     first = services.case_archive(case=delivered_case)
     second = services.case_archive(case=not_accepted_case)
     assert second.code.endswith("-D10-ZWFW-000001")  # not accepted: 10 years, its own volume
+    assert second.outcome == "not_accepted"
     assert (first.chain_index, second.chain_index) == (1, 2)
     assert first.previous_sm3 == "" and second.previous_sm3 == first.chain_sm3
     assert second.chain_sm3 == packages.chain_link(first.chain_sm3, second.code, second.package_sm3)
