@@ -140,7 +140,7 @@ def bookable_days(hall: ServiceHall) -> list[datetime.date]:
 def appointments_for_person(*, user):
     return (
         Appointment.objects.filter(user=user)
-        .select_related("hall", "matter")
+        .select_related("hall", "matter__current_version")
         .order_by("-day", "-starts_at")
     )
 
@@ -157,7 +157,7 @@ def hall_day(*, user, hall: ServiceHall, day: datetime.date, request=None) -> li
     an audited read."""
     rows = list(
         Appointment.objects.filter(hall=hall, day=day)
-        .select_related("matter")
+        .select_related("matter__current_version")
         .order_by("starts_at", "number")
     )
     audit.record(

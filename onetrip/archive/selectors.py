@@ -90,11 +90,6 @@ def record_get_for_staff(*, user, code: str, request=None, purpose: str = "archi
     return record
 
 
-def record_for_case(number: str) -> ArchiveRecord | None:
-    """The archive record of a case, for the case's own page (no personal data read here)."""
-    return ArchiveRecord.objects.filter(source_type="case", source_ref=number).first()
-
-
 def years_in(user) -> list[int]:
     return sorted(set(_scoped(user).values_list("year", flat=True)), reverse=True)
 

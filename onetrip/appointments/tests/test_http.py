@@ -158,3 +158,22 @@ def test_todays_bookings_are_on_the_clerks_to_do_list(clock, hall, version, citi
     services.appointment_book(actor=citizen, version=version, hall=hall, day=DAY, start="09:00")
     page = client.get("/workbench/").content.decode()
     assert "今日待签到的预约" in page and "/workbench/appointments/" in page
+
+
+def test_the_lists_read_a_fixed_number_of_queries(
+    clock, hall, version, citizen, person_factory, clerk, django_assert_max_num_queries
+):
+    for index, start in enumerate(["09:00", "09:30", "10:00"]):
+        person = citizen if index == 0 else person_factory(name=f"王{index}")
+        services.appointment_book(actor=person, version=version, hall=hall, day=DAY, start=start)
+    from onetrip.appointments import selectors
+
+    rows = selectors.hall_day(user=clerk, hall=hall, day=DAY)
+    with django_assert_max_num_queries(0):  # the matters' names came with the rows
+        names = [row.matter.current_version.name for row in rows]
+    assert len(names) == 3
+    with django_assert_max_num_queries(1):
+        mine = [
+            a.matter.current_version.name for a in selectors.appointments_for_person(user=citizen)
+        ]
+    assert mine == [version.name]
