@@ -241,6 +241,20 @@ def screenshot(page, name: str, *, full_page: bool = True) -> None:
     page.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"), full_page=full_page)
 
 
+def wait_for_sms_text(outbox, phone: str, text: str = "", *, seconds: float = 10.0) -> str:
+    """The newest SMS to `phone` that contains `text`. In production mode messages go out
+    through the Celery worker after the commit, so one may arrive a moment after the call."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for message in reversed(list(outbox)):
+            if message.phone == phone and text in message.text:
+                return message.text
+        time.sleep(0.05)
+    raise AssertionError(f"no SMS containing {text!r} was sent to {phone} within {seconds} s")
+
+
 def wait_for_sms(outbox, phone: str, *, seconds: float = 10.0) -> str:
     """The newest 6-digit code sent to `phone`. In production mode the code goes through the
     Celery worker, so it may arrive a moment after the page answered."""

@@ -7,6 +7,7 @@ import pytest
 
 from onetrip.appointments import selectors, services
 from onetrip.appointments.models import Appointment, AppointmentStatus, HallSchedule
+from onetrip.conftest import wait_for_sms_text
 from onetrip.core.errors import DomainError, NotFound, PermissionDenied
 from onetrip.core.models import AuditEntry
 from onetrip.notify.models import Notification
@@ -60,7 +61,7 @@ def test_booking_tells_the_person_and_is_audited(clock, hall, version, citizen, 
     assert appointment.name == "李四" and appointment.id_number == citizen.person.id_number
     message = Notification.objects.get(user=citizen)
     assert appointment.number in message.title and "武原街道示例路1号" in message.body
-    assert any(appointment.number in sms.text for sms in sms_outbox if sms.phone == citizen.phone)
+    assert "食品经营许可" in wait_for_sms_text(sms_outbox, citizen.phone, appointment.number)
     entry = AuditEntry.objects.get(action="appointments.book")
     assert entry.subject_id == citizen.person.id_number
     assert [s.booked for s in selectors.slots(hall, DAY) if s.key == "09:00"] == [1]

@@ -3,7 +3,6 @@ portal and workbench pages. Allowed while the case is submitted and not decided 
 without a decision, so e-supervision no longer watches it."""
 
 import datetime
-import time
 
 import pytest
 from django.test import Client
@@ -18,6 +17,7 @@ from onetrip.cases.models import (
     CaseStatus,
     MissingMaterial,
 )
+from onetrip.conftest import wait_for_sms_text
 from onetrip.core.errors import DomainError, NotFound, PermissionDenied
 from onetrip.core.models import AuditEntry
 from onetrip.notify.models import Notification
@@ -76,17 +76,6 @@ def bring_to(status: str, *, case, clerk, reviewer, citizen):
     return services.case_mark_rated(actor=citizen, case=case, level=5)
 
 
-def _sms_to(outbox, phone: str, text: str, seconds: float = 10.0) -> bool:
-    """Whether an SMS containing `text` reached `phone` (in production mode through the
-    Celery worker, a moment after the commit)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if any(m.phone == phone and text in m.text for m in list(outbox)):
-            return True
-        time.sleep(0.05)
-    return False
-
-
 # --- the service ------------------------------------------------------------------------------
 
 
@@ -128,7 +117,7 @@ def test_the_applicant_withdraws_an_undecided_case(
     notice = Notification.objects.filter(user=citizen).latest("id")
     assert case.number in notice.title and notice.body == REASON
     assert notice.link == reverse("cases:detail", args=[case.number])
-    assert _sms_to(sms_outbox, "13800001111", REASON)
+    assert wait_for_sms_text(sms_outbox, "13800001111", REASON)
     # Staff are not messaged by any transition; they see the status on their lists.
     assert not Notification.objects.filter(user__in=[clerk, reviewer]).exists()
     # Any clock stop (correction after acceptance, suspension) ends with the withdrawal.

@@ -1,7 +1,6 @@
-import time
-
 import pytest
 
+from onetrip.conftest import wait_for_sms_text
 from onetrip.notify.selectors import notification_list, notification_unread_count
 from onetrip.notify.services import notification_send, notifications_mark_read
 
@@ -22,14 +21,9 @@ def test_notification_is_stored_and_sent_by_sms(person_factory, sms_outbox):
     assert notification_unread_count(user=user) == 1
     notifications_mark_read(user=user)
     assert notification_unread_count(user=user) == 0
-    wait_for_sms_text = None
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and wait_for_sms_text is None:
-        for message in list(sms_outbox):
-            if message.phone == "13900002222":
-                wait_for_sms_text = message.text
-        time.sleep(0.05)
-    assert wait_for_sms_text == "您的申请已受理 承诺于 2026-10-08 前办结。"
+    assert (
+        wait_for_sms_text(sms_outbox, "13900002222") == "您的申请已受理 承诺于 2026-10-08 前办结。"
+    )
 
 
 def test_the_message_joins_the_transaction_and_the_sms_waits_for_its_commit(
