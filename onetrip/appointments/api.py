@@ -4,7 +4,7 @@ and free times of a hall for a matter (public), one's own appointments, booking,
 import datetime
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from onetrip.catalogue import selectors as catalogue_selectors
 from onetrip.core.errors import DomainError
@@ -125,7 +125,7 @@ def book(request, payload: BookIn):
         start=payload.start,
         request=request,
     )
-    return 201, _out(appointment)
+    return Status(201, _out(appointment))
 
 
 @router.get("appointments/{number}", response=AppointmentOut)

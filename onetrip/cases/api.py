@@ -3,7 +3,7 @@ and move it along. Handlers only parse, select and call the services."""
 
 import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from onetrip.exchange import selectors as exchange_selectors
 from onetrip.identity.api_auth import bearer_or_session
@@ -289,13 +289,16 @@ def application_charge(request, number: str, payload: ChargeIn):
         items=[item.dict() for item in payload.items],
         request=request,
     )
-    return 201, {
-        "id": str(order.public_id),
-        "code": order.code,
-        "amount": order.amount,
-        "due_on": order.due_on,
-        "status": order.status,
-    }
+    return Status(
+        201,
+        {
+            "id": str(order.public_id),
+            "code": order.code,
+            "amount": order.amount,
+            "due_on": order.due_on,
+            "status": order.status,
+        },
+    )
 
 
 @router.post("applications/{number}/deliver", response=ApplicationOut)

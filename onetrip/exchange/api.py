@@ -5,7 +5,7 @@ import datetime
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from onetrip.core.errors import DomainError, NotAuthenticated, PermissionDenied
 from onetrip.identity.api_auth import OAuth2Bearer
@@ -114,4 +114,4 @@ def grant_ask(request, payload: GrantIn):
         days=payload.days,
         request=request,
     )
-    return 201, _grant_out(grant)
+    return Status(201, _grant_out(grant))

@@ -5,7 +5,7 @@ its systems acting through a staff token) list and answer them."""
 import datetime
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from onetrip.core.errors import NotFound
 from onetrip.credit.models import CreditRecord
@@ -148,7 +148,7 @@ def objection_file(request, body: ObjectionIn):
             phone=body.phone,
             request=request,
         )
-        return 201, _out(objection)
+        return Status(201, _out(objection))
     dataset = Dataset.objects.filter(code=body.dataset).first()
     if dataset is None:
         raise NotFound("objections.record_not_found", _("You have no record in this dataset."))
@@ -161,7 +161,7 @@ def objection_file(request, body: ObjectionIn):
         phone=body.phone,
         request=request,
     )
-    return 201, _out(objection)
+    return Status(201, _out(objection))
 
 
 @router.get("objections/{public_id}", response=ObjectionOut)
