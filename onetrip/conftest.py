@@ -18,7 +18,24 @@ PASSWORD = "Haiyan#2026pass"  # noqa: S105 - test accounts only
 
 
 @pytest.fixture(scope="session", autouse=True)
-def celery_worker_for_tests(django_db_setup, django_db_blocker):
+def _test_database_released(django_db_setup, django_db_blocker):
+    """This process's background threads (the write-behind flusher, the SMS sender, Celery's
+    pool) keep their connections for the life of the process, as they should in production;
+    PostgreSQL refuses to drop the test database while they are open, so they are ended first."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def celery_worker_for_tests(_test_database_released, django_db_blocker):
     """In production mode (REDIS_URL set) background work goes through a real Celery worker
     consuming from Redis, started here; in one-box mode tasks run in-process."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
