@@ -4,10 +4,11 @@ the applicant's name and ID number: an audited read of personal data."""
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from onetrip.core import audit
+from onetrip.departments.models import Department
 
 from . import policies
 from .models import ArchiveRecord
@@ -90,13 +91,31 @@ def record_get_for_staff(*, user, code: str, request=None, purpose: str = "archi
     return record
 
 
-def years_in(user) -> list[int]:
-    return sorted(set(_scoped(user).values_list("year", flat=True)), reverse=True)
+@dataclass
+class Overview:
+    """What the list shows around its rows, read once per page: the departments and years in
+    the caller's scope (the years from the database, not from every record) and two counts."""
+
+    departments: list
+    years: list[int]
+    failed: int
+    expiring: int
 
 
-def expiring_count(user) -> int:
-    return _scoped(user).filter(retention_until__lte=timezone.localdate().year).count()
+def overview_for(user) -> Overview:
+    ids = policies.department_ids_for(user)
+    rows = ArchiveRecord.objects.all()
+    departments = Department.objects.order_by("code")
+    if ids is not None:
+        rows, departments = rows.filter(department_id__in=ids), departments.filter(pk__in=ids)
+    counts = rows.aggregate(
+        failed=Count("pk", filter=Q(last_check_ok=False)),
+        expiring=Count("pk", filter=Q(retention_until__lte=timezone.localdate().year)),
+    )
+    years = rows.order_by("-year").values_list("year", flat=True).distinct()
+    return Overview(list(departments), list(years), counts["failed"], counts["expiring"])
 
 
 def failed_count(user) -> int:
+    """Records in the caller's scope that failed their last check (the to-do list's item)."""
     return _scoped(user).filter(last_check_ok=False).count()

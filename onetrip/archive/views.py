@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from onetrip.core import access
 from onetrip.core.errors import DomainError, NotFound
-from onetrip.departments.models import Department
 
 from . import package as packages
 from . import policies, selectors, services
@@ -55,18 +54,13 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
-def _departments(user):
-    ids = policies.department_ids_for(user)
-    rows = Department.objects.order_by("code")
-    return rows if ids is None else rows.filter(pk__in=ids)
-
-
 @_may_view
 def record_list(request):
     filters = _filters(request)
     page = selectors.record_page_for_staff(
         user=request.user, filters=filters, page=request.GET.get("page", 1), request=request
     )
+    overview = selectors.overview_for(request.user)
     return render(
         request,
         "archive/list.html",
@@ -74,12 +68,12 @@ def record_list(request):
             "page_obj": page,
             "filters": filters,
             "query": _query_without_page(request),
-            "departments": _departments(request.user),
-            "years": selectors.years_in(request.user),
+            "departments": overview.departments,
+            "years": overview.years,
             "retentions": Retention.choices,
             "checks": CHECK_FILTERS.items(),
-            "failed": selectors.failed_count(request.user),
-            "expiring": selectors.expiring_count(request.user),
+            "failed": overview.failed,
+            "expiring": overview.expiring,
         },
     )
 

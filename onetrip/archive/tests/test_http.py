@@ -156,3 +156,35 @@ def test_records_due_for_appraisal_are_found(record, archivist, not_accepted_cas
     assert 'data-testid="expiring-records"' in listing
     due = client.get("/workbench/archive/", {"expiring": "1"}).content.decode()
     assert other.code in due and record.code not in due
+
+
+def test_the_list_reads_its_years_and_counts_once_in_the_database(
+    record, archivist, not_accepted_case, staff_factory, health
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from onetrip.archive import selectors
+    from onetrip.archive.models import ArchiveRecord
+
+    client = _client(archivist)
+    with CaptureQueriesContext(connection) as one_record:
+        client.get("/workbench/archive/")
+    other = services.case_archive(case=not_accepted_case)
+    ArchiveRecord.objects.filter(pk=other.pk).update(
+        year=2019, last_check_ok=False, retention_until=timezone.localdate().year
+    )
+    with CaptureQueriesContext(connection) as two_records:
+        page = client.get("/workbench/archive/").content.decode()
+    assert len(two_records) == len(one_record)  # no read per record or per year
+
+    overview = selectors.overview_for(archivist)
+    assert overview.years == [record.year, 2019]  # each year once, the newest first
+    assert (overview.failed, overview.expiring) == (1, 1)
+    assert [d.pk for d in overview.departments] == [record.department_id]
+    assert '<option value="2019">2019</option>' in page
+
+    outsider = staff_factory(department="县卫生健康局", roles=("department_head",)).user
+    nothing = selectors.overview_for(outsider)
+    assert (nothing.years, nothing.failed, nothing.expiring) == ([], 0, 0)
