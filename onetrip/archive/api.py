@@ -4,11 +4,11 @@ applicant), take its package out for a stated purpose (registered as a use)."""
 
 import datetime
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from onetrip.core.errors import PermissionDenied
+from onetrip.core.errors import DomainError, PermissionDenied
+from onetrip.core.uploads import private_file_response
 from onetrip.identity.api_auth import bearer_or_session
 
 from . import policies, selectors, services
@@ -146,16 +146,18 @@ def record_package(request, code: str, purpose: str = ""):
     record = selectors.record_get_for_staff(
         user=request.user, code=code, request=request, purpose="archive API"
     )
-    services.record_use(
-        actor=request.user,
-        record=record,
-        action=UseAction.DOWNLOAD_PACKAGE,
-        purpose=purpose,
-        request=request,
-    )
-    with record.package.open("rb") as stored:
-        response = HttpResponse(stored.read(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{record.code}.zip"'
-    response["Cache-Control"] = "private, no-store"
+    body = selectors.package_open(record)
+    try:
+        services.record_use(
+            actor=request.user,
+            record=record,
+            action=UseAction.DOWNLOAD_PACKAGE,
+            purpose=purpose,
+            request=request,
+        )
+    except DomainError:
+        body.close()
+        raise
+    response = private_file_response(body, filename=f"{record.code}.zip")
     response["X-Archive-SM3"] = record.package_sm3
     return response

@@ -1,15 +1,20 @@
 """Reads of the e-archive, scoped to the departments the caller may see. Opening a record shows
 the applicant's name and ID number: an audited read of personal data."""
 
+import io
+import zipfile
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onetrip.core import audit
+from onetrip.core.errors import DomainError, NotFound
 from onetrip.departments.models import Department
 
+from . import package as packages
 from . import policies
 from .models import ArchiveRecord
 
@@ -114,6 +119,25 @@ def overview_for(user) -> Overview:
     )
     years = rows.order_by("-year").values_list("year", flat=True).distinct()
     return Overview(list(departments), list(years), counts["failed"], counts["expiring"])
+
+
+def package_open(record, path: str = ""):
+    """An open file to hand over: the package itself, or one file of it read alone (not the
+    whole package). A name the package does not hold is a 404; a package that cannot be read
+    a 409 the archivist can act on (check the record)."""
+    try:
+        stored = record.package.open("rb")
+        if not path:
+            return stored
+        with stored, zipfile.ZipFile(stored) as archive:
+            if path in set(archive.namelist()):
+                return io.BytesIO(archive.read(path))
+    except (OSError, zipfile.BadZipFile) as error:
+        code = "archive.package_unreadable"
+        raise DomainError(code, packages.finding_message(code), status=409) from error
+    raise NotFound(
+        "archive.file_not_found", _("The package holds no file %(name)s.") % {"name": path}
+    )
 
 
 def failed_count(user) -> int:

@@ -2,11 +2,10 @@
 checks and uses), take its package or one file out for a stated purpose, check it again.
 Thin: parse → selector → service → render."""
 
-import io
 import zipfile
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from onetrip.core import access
 from onetrip.core.errors import DomainError, NotFound
+from onetrip.core.uploads import private_file_response
 
 from . import package as packages
 from . import policies, selectors, services
@@ -139,58 +139,26 @@ def record_take(request, code: str):
     """The package, or one file of it, for a stated purpose (利用登记)."""
     record = _record(request, code, purpose="archive use")
     path = request.POST.get("file", "")
-    action = UseAction.OPEN_FILE if path else UseAction.DOWNLOAD_PACKAGE
     try:
-        with record.package.open("rb") as stored:
-            data = stored.read()
-        if path:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                if path not in set(archive.namelist()):
-                    raise Http404
-                data = archive.read(path)
+        body = selectors.package_open(record, path)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except DomainError as error:
+        return _detail(request, record, error=error, status=error.status)
+    try:
         services.record_use(
             actor=request.user,
             record=record,
-            action=action,
+            action=UseAction.OPEN_FILE if path else UseAction.DOWNLOAD_PACKAGE,
             purpose=request.POST.get("purpose", ""),
             file_name=path,
             request=request,
         )
     except DomainError as error:
+        body.close()
         return _detail(request, record, error=error, status=error.status)
-    except (OSError, zipfile.BadZipFile):
-        error = DomainError(
-            "archive.package_unreadable",
-            packages.finding_message("archive.package_unreadable"),
-            status=409,
-        )
-        return _detail(request, record, error=error, status=409)
-    return _file_response(data, path or f"{record.code}.zip")
-
-
-def _file_response(data: bytes, name: str) -> HttpResponse:
-    extension = name.rsplit(".", 1)[-1].lower()
-    content_type = {
-        "zip": "application/zip",
-        "pdf": "application/pdf",
-        "json": "application/json",
-        "xml": "application/xml",
-        "png": "image/png",
-        "jpg": "image/jpeg",
-        "jpeg": "image/jpeg",
-    }.get(extension, "application/octet-stream")
-    response = HttpResponse(data, content_type=content_type)
-    download = name.rsplit("/", 1)[-1]
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(download)}"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+    name = path.rsplit("/", 1)[-1] if path else f"{record.code}.zip"
+    return private_file_response(body, filename=name)
 
 
 @_may_view

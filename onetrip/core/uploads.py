@@ -69,17 +69,24 @@ def original_name(uploaded_file) -> str:
     return name[:200]
 
 
-def stored_file_response(stored):
-    """A stored upload (an UploadedFile row) for download: PDFs as attachments, images inline,
-    never sniffed into another type, never kept by a shared cache."""
+def private_file_response(body, *, filename: str, content_type=None, as_attachment=True):
+    """An open file streamed to the one person allowed it: never sniffed into another type,
+    never kept by a shared cache. The content type follows the name unless given."""
     from django.http import FileResponse
 
     response = FileResponse(
+        body, content_type=content_type, as_attachment=as_attachment, filename=filename
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def stored_file_response(stored):
+    """A stored upload (an UploadedFile row) for download: PDFs as attachments, images inline."""
+    return private_file_response(
         stored.file.open("rb"),
         content_type=stored.content_type,
         as_attachment=stored.content_type == "application/pdf",
         filename=stored.original_name,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -14,6 +14,11 @@ from onetrip.core.models import AuditEntry
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _body(response) -> bytes:
+    """A download's bytes: packages and their files are streamed from storage."""
+    return b"".join(response.streaming_content)
+
+
 def _client(user) -> Client:
     client = Client()
     client.force_login(user)
@@ -67,7 +72,7 @@ def test_taking_the_package_needs_a_purpose_and_is_registered(record, head):
     response = client.post(f"/workbench/archive/{record.code}/take/", {"purpose": "行政复议答复"})
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert response["Cache-Control"] == "private, no-store"
-    assert "metadata.xml" in zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert "metadata.xml" in zipfile.ZipFile(io.BytesIO(_body(response))).namelist()
     use = ArchiveUse.objects.get()
     assert (use.user, use.action, use.purpose) == (head, "package", "行政复议答复")
 
@@ -75,7 +80,8 @@ def test_taking_the_package_needs_a_purpose_and_is_registered(record, head):
         f"/workbench/archive/{record.code}/take/",
         {"purpose": "核对申请书", "file": "materials/01-申请书.pdf"},
     )
-    assert one.status_code == 200 and one.content.startswith(b"%PDF-")
+    assert one.status_code == 200 and _body(one).startswith(b"%PDF-")
+    assert "filename*=utf-8''01-%E7%94%B3%E8%AF%B7%E4%B9%A6.pdf" in one["Content-Disposition"]
     assert ArchiveUse.objects.filter(file_name="materials/01-申请书.pdf").exists()
     assert (
         client.post(
@@ -125,8 +131,15 @@ def test_the_api_lists_reads_and_hands_over_packages(record, archivist, citizen,
     assert package.status_code == 200 and package["X-Archive-SM3"] == record.package_sm3
     from onetrip.core.sm3 import sm3_hex
 
-    assert sm3_hex(package.content) == record.package_sm3
+    assert sm3_hex(_body(package)) == record.package_sm3
     assert ArchiveUse.objects.get().purpose == "移交县档案馆"
+
+    record.package.storage.delete(record.package.name)  # the storage lost it
+    lost = client.get(
+        f"/api/v1/archive/records/{record.code}/package", {"purpose": "移交县档案馆"}, **auth
+    )
+    assert lost.status_code == 409 and lost.json()["code"] == "archive.package_unreadable"
+    assert ArchiveUse.objects.count() == 1  # nothing handed over, no use registered
 
     missing = client.get("/api/v1/archive/records/NO-SUCH", **auth)
     assert missing.status_code == 404 and missing.json()["code"] == "archive.not_found"
