@@ -88,6 +88,22 @@ class AuditHead(models.Model):
         return f"#{self.last_id} {self.last_hash[:12]}"
 
 
+class PeriodicRun(models.Model):
+    """When `onetrip periodic` last started a schedule entry: a time that passed while it was
+    not running is made up once when it starts again, as celery beat's schedule file does."""
+
+    name = models.CharField(_("schedule entry"), max_length=100, unique=True)
+    last_run_at = models.DateTimeField(_("last run"))
+
+    class Meta:
+        verbose_name = _("periodic run")
+        verbose_name_plural = _("periodic runs")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.name} {self.last_run_at:%Y-%m-%d %H:%M}"
+
+
 class UploadedFile(models.Model):
     """What every stored upload records besides the file itself (subclasses declare `file`
     with their own storage path): the name the person gave it, its type, size and SHA-256,

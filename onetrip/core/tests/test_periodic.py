@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from celery import shared_task
+from celery.schedules import crontab
 from celery.schedules import schedule as every
+from django.utils import timezone
 
 from onetrip.core import periodic
 
@@ -63,6 +65,7 @@ def test_due_tasks_run_here_and_a_failing_one_does_not_stop_the_others(
     assert message is not None and "1" in message.title  # one overdue case
 
 
+@pytest.mark.django_db(transaction=True)
 def test_nothing_runs_before_it_is_due():
     ran.clear()
     schedule = {
@@ -78,6 +81,48 @@ def test_nothing_runs_before_it_is_due():
     stop.set()
     thread.join(timeout=10)
     assert ran == []
+
+
+def _nightly(hour: int = 2, minute: int = 30) -> dict:
+    return {
+        "nightly": {
+            "task": "onetrip.core.tests.test_periodic.note",
+            "schedule": crontab(hour=hour, minute=minute),
+        }
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_night_missed_while_nothing_ran_is_made_up_once_at_the_start():
+    from onetrip.core.models import PeriodicRun
+
+    ran.clear()
+    two_nights_ago = timezone.now() - datetime.timedelta(days=2)
+    PeriodicRun.objects.create(name="nightly", last_run_at=two_nights_ago)
+    _run_until(_nightly(), lambda: bool(ran), seconds=10)
+    time.sleep(0.3)  # long enough for a second run, if there were one
+    assert ran == ["note"]  # once, not once for each missed night
+    stored = PeriodicRun.objects.get(name="nightly").last_run_at
+    assert timezone.now() - stored < datetime.timedelta(seconds=30)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_that_ran_after_its_last_time_or_never_ran_waits():
+    from onetrip.core.models import PeriodicRun
+
+    ran.clear()
+    now = timezone.localtime()
+    PeriodicRun.objects.create(name="nightly", last_run_at=now - datetime.timedelta(minutes=1))
+    earlier = now - datetime.timedelta(minutes=30)  # its time today passed before the last run
+    schedule = {**_nightly(earlier.hour, earlier.minute), "new": _nightly()["nightly"]}
+    stop = threading.Event()
+    thread = threading.Thread(target=periodic.run, kwargs={"schedule": schedule, "stop": stop})
+    thread.start()
+    time.sleep(0.5)
+    stop.set()
+    thread.join(timeout=10)
+    assert ran == []
+    assert not PeriodicRun.objects.filter(name="new").exists()
 
 
 def _overdue_case(department, *, applicant):
