@@ -51,18 +51,9 @@ def _check_password(password: str, user: User | None = None) -> None:
         ) from error
 
 
-@transaction.atomic
-def person_register(
-    *,
-    id_number: str,
-    name: str,
-    phone: str,
-    password: str,
-    actor=None,
-    request=None,
-    level: str = AssuranceLevel.L1,
-) -> User:
-    """A citizen opens an account (L1). The phone must be theirs: callers verify it first."""
+def person_registration_check(*, id_number: str, name: str, phone: str) -> tuple[str, str]:
+    """What an account must pass before it is opened (and before a code is spent on it): the
+    normalised ID number and name."""
     id_number = normalise_citizen_id(id_number)
     _check(check_citizen_id(id_number), "id_number")
     _check(check_mobile_phone(phone), "phone")
@@ -85,6 +76,24 @@ def person_register(
             detail={"field": "phone"},
             status=409,
         )
+    return id_number, name
+
+
+@transaction.atomic
+def person_register(
+    *,
+    id_number: str,
+    name: str,
+    phone: str,
+    password: str | None,
+    actor=None,
+    request=None,
+    level: str = AssuranceLevel.L1,
+) -> User:
+    """A citizen opens an account (L1). The phone must be theirs: callers verify it first.
+    Without a password (opened at a counter) the person signs in with codes sent to the
+    phone."""
+    id_number, name = person_registration_check(id_number=id_number, name=name, phone=phone)
     user = User(
         username=f"p-{uuid.uuid4().hex[:16]}",
         user_type=UserType.PERSON,
@@ -92,8 +101,11 @@ def person_register(
         phone=phone,
         assurance_level=level,
     )
-    _check_password(password, user)
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        _check_password(password, user)
+        user.set_password(password)
     try:
         user.save()
     except IntegrityError as error:
@@ -118,6 +130,7 @@ def person_register(
         subject_type="person",
         subject_id=id_number,
         request=request,
+        detail={"level": level},
     )
     return user
 
@@ -233,8 +246,11 @@ def staff_create(
         is_staff=StaffRole.ADMINISTRATOR in roles,
         is_superuser=StaffRole.ADMINISTRATOR in roles,
     )
-    _check_password(password, user)
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        _check_password(password, user)
+        user.set_password(password)
     user.save()
     staff = Staff.objects.create(user=user, department=department)
     StaffRoleAssignment.objects.bulk_create(

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,7 +17,7 @@ from onetrip.accounts import policies as account_policies
 from onetrip.accounts import selectors as account_selectors
 from onetrip.cases.models import WITHDRAWAL_REASON_MAX_LENGTH, Channel
 from onetrip.cases.policies import staff_may_see
-from onetrip.cases.views import form_fields, staff_required
+from onetrip.cases.views import form_fields, register_at_window_next, staff_required
 from onetrip.catalogue.selectors import life_event_get_public, life_event_list_public
 from onetrip.core.errors import DomainError, NotFound
 from onetrip.core.uploads import upload_max_bytes
@@ -307,6 +308,7 @@ def _wb_list(request, *, error=None, values=None):
             "life_events": list(life_event_list_public()),
             "error": error,
             "values": values or {},
+            "register_next": register_at_window_next(error, reverse("bundlework:list")),
         },
         status=error.status if error else 200,
     )
@@ -335,7 +337,10 @@ def wb_start(request):
         if person is None:
             raise DomainError(
                 "bundles.applicant_not_found",
-                _("No registered person has this ID number. They can register first."),
+                _(
+                    "No registered person has this ID number. "
+                    "Open an account for them at the window."
+                ),
                 status=404,
             )
         bundle = services.bundle_start(

@@ -2,11 +2,14 @@
 side (/workbench/cases/). Views parse the request, call selectors and services, and render;
 a refused action re-renders the page with the reason and a 4xx status, keeping what was saved."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -428,6 +431,14 @@ def wb_notices(request):
     )
 
 
+def register_at_window_next(error, page: str, **query) -> str:
+    """When a counter intake did not find the person: the page to come back to (with what was
+    typed) after the clerk has opened an account for them (workbench people page)."""
+    if error is None or not error.code.endswith(".applicant_not_found"):
+        return ""
+    return f"{page}?{urlencode(query)}"
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def wb_intake(request):
@@ -448,7 +459,10 @@ def wb_intake(request):
             if person is None:
                 raise DomainError(
                     "cases.applicant_not_found",
-                    _("No registered person has this ID number. They can register first."),
+                    _(
+                        "No registered person has this ID number. "
+                        "Open an account for them at the window."
+                    ),
                     status=404,
                 )
             version = matter_get_public(code=matter_code)
@@ -468,7 +482,15 @@ def wb_intake(request):
     return _wb(
         request,
         "cases/wb_intake.html",
-        {"queue": queue, "error": error, "id_number": id_number, "matter_code": matter_code},
+        {
+            "queue": queue,
+            "error": error,
+            "id_number": id_number,
+            "matter_code": matter_code,
+            "register_next": register_at_window_next(
+                error, reverse("casework:intake"), id_number=id_number, matter_code=matter_code
+            ),
+        },
         status=status,
     )
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class OtpPurpose(models.TextChoices):
     LOGIN = "login", _("Sign in")
     REGISTER = "register", _("Register")
+    COUNTER = "counter", _("Registration at a service hall's window")
 
 
 class OneTimeCode(models.Model):

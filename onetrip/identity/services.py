@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import get_application_model
 
+from onetrip.accounts import policies as account_policies
 from onetrip.accounts import selectors as account_selectors
-from onetrip.accounts.models import User, UserType
+from onetrip.accounts import services as account_services
+from onetrip.accounts.models import AssuranceLevel, User, UserType
 from onetrip.accounts.validators import check_mobile_phone
 from onetrip.core import audit
 from onetrip.core.errors import DomainError
@@ -127,10 +129,17 @@ def otp_send(*, phone: str, purpose: str = OtpPurpose.LOGIN) -> None:
         code_hash=_hash_code(phone, code),
         expires_at=now + datetime.timedelta(seconds=settings.ONETRIP_OTP_TTL_SECONDS),
     )
-    message = _(
-        "[OneTrip] Your verification code is %(code)s, valid for 5 minutes. "
-        "Never tell it to anyone."
-    ) % {"code": code}
+    if purpose == OtpPurpose.COUNTER:
+        # Read out to the clerk who is opening the account with the person at the window.
+        message = _(
+            "[OneTrip] You are opening an account at a service hall's window. Your code is "
+            "%(code)s, valid for 5 minutes. Tell it only to the clerk in front of you."
+        ) % {"code": code}
+    else:
+        message = _(
+            "[OneTrip] Your verification code is %(code)s, valid for 5 minutes. "
+            "Never tell it to anyone."
+        ) % {"code": code}
     transaction.on_commit(lambda: notify.sms_send(phone=phone, text=message))
 
 
@@ -156,6 +165,38 @@ def otp_check(*, phone: str, code: str, purpose: str = OtpPurpose.LOGIN) -> None
         raise DomainError("identity.code_wrong", _("The code is wrong."), status=400)
     otp.used_at = timezone.now()
     otp.save(update_fields=["used_at"])
+
+
+def person_register_at_counter(
+    *, actor: User, id_number: str, name: str, phone: str, code: str, request=None
+) -> User:
+    """A clerk opens an account for a person at the window (现场实名登记), so that someone who
+    never registered online is served on the same trip: the clerk has seen the ID card (L3),
+    the phone is proved by the code sent to it, and no password is set (they sign in with codes
+    sent to the phone). The person is told by SMS and in-app."""
+    account_policies.require(actor, "accounts.verify_in_person")
+    # Checked before the code is spent: a wrong name or a taken phone needs no new code.
+    account_services.person_registration_check(id_number=id_number, name=name, phone=phone)
+    otp_check(phone=phone, code=code, purpose=OtpPurpose.COUNTER)
+    user = account_services.person_register(
+        id_number=id_number,
+        name=name,
+        phone=phone,
+        password=None,
+        actor=actor,
+        request=request,
+        level=AssuranceLevel.L3,
+    )
+    notify.notification_send(
+        user=user,
+        title=_("Your account was opened at a service hall"),
+        body=_(
+            "Sign in on the portal with this phone number and a code sent to it, to follow "
+            "your applications and see your licences."
+        ),
+        link="/me/",
+    )
+    return user
 
 
 def otp_authenticate(*, phone: str, code: str, request=None) -> User:

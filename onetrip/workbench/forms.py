@@ -20,6 +20,36 @@ class PersonLookupForm(forms.Form):
         return value
 
 
+class CounterRegisterForm(PersonLookupForm):
+    """Opening an account for a person at the window: the ID card seen, the phone proved by a
+    code the person reads out."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=50,
+        help_text=_("As printed on the ID card."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=11,
+        help_text=_("The person's own phone: codes to sign in and news of their cases go to it."),
+        widget=forms.TextInput(
+            attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "off"}
+        ),
+    )
+    code = forms.CharField(
+        label=_("Code the person reads out from the SMS"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "register_%s")  # beside the lookup form on one page
+        super().__init__(*args, **kwargs)
+
+
 class DepartmentGrantForm(forms.Form):
     username = forms.CharField(
         label=_("Staff account name"),

@@ -1,9 +1,14 @@
 """The staff workbench (the 浙政钉 role). Every page is scoped to the departments the staff
 member may see; an out-of-scope object answers 404, like a missing one."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,9 +17,11 @@ from onetrip.accounts import selectors as account_selectors
 from onetrip.accounts import services as account_services
 from onetrip.core.errors import DomainError
 from onetrip.departments import selectors as department_selectors
+from onetrip.identity import services as identity_services
+from onetrip.identity.models import OtpPurpose
 
 from .decorators import permission_required, staff_required
-from .forms import DepartmentGrantForm, PersonLookupForm
+from .forms import CounterRegisterForm, DepartmentGrantForm, PersonLookupForm
 from .todo import todo_items
 
 
@@ -97,8 +104,13 @@ def department_detail(request, code: str):
 @permission_required("accounts.verify_in_person")
 @require_http_methods(["GET", "POST"])
 def people(request):
-    form = PersonLookupForm(request.POST or None)
-    person, searched = None, False
+    """Find a person by the ID card they show; someone not registered gets an account here.
+    `?id_number=` fills the form in (from the counter intake); `?person=` shows one person,
+    e.g. the one just registered."""
+    form = PersonLookupForm(
+        request.POST or None, initial={"id_number": request.GET.get("id_number", "")[:18]}
+    )
+    person, searched, register = None, False, None
     if request.method == "POST" and form.is_valid():
         searched = True
         person = account_selectors.person_find_by_id_number(
@@ -107,12 +119,85 @@ def people(request):
             purpose="in-person verification at a window",
             request=request,
         )
+        if person is None:
+            register = CounterRegisterForm(initial=form.cleaned_data)
+    elif request.GET.get("person"):
+        searched, person = True, _person_shown(request, request.GET["person"])
+    return _people_page(request, form=form, person=person, searched=searched, register=register)
+
+
+def _next_in_workbench(request) -> str:
+    """Where to continue after registering (the counter intake it came from), if it is a page
+    of this workbench."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    return target if safe and target.startswith(reverse("workbench:home")) else ""
+
+
+def _person_shown(request, public_id: str):
+    try:
+        public_id = uuid.UUID(public_id)
+    except ValueError as error:
+        raise Http404 from error
+    return account_selectors.person_get_by_public_id(
+        actor=request.user,
+        public_id=public_id,
+        purpose="in-person verification at a window",
+        request=request,
+    )
+
+
+def _people_page(request, *, form, person=None, searched=False, register=None, code_sent=False):
+    invalid = form.errors or (register is not None and register.errors)
     return _render(
         request,
         "workbench/people.html",
-        {"form": form, "person": person, "searched": searched},
-        status=400 if form.errors else 200,
+        {
+            "form": form,
+            "person": person,
+            "searched": searched,
+            "register": register,
+            "code_sent": code_sent,
+            "next": _next_in_workbench(request),
+            "can_intake": policies.has_permission(request.user, "cases.intake"),
+        },
+        status=400 if invalid else 200,
     )
+
+
+@permission_required("accounts.verify_in_person")
+@require_POST
+def person_register(request):
+    """现场实名登记: send the code to the person's phone, then open the account with it."""
+    register = CounterRegisterForm(request.POST)
+    lookup = PersonLookupForm(initial={"id_number": request.POST.get("id_number", "")})
+    code_sent = False
+    if register.is_valid():
+        data = register.cleaned_data
+        try:
+            if request.POST.get("action") == "send":
+                identity_services.otp_send(phone=data["phone"], purpose=OtpPurpose.COUNTER)
+                code_sent = True
+            else:
+                user = identity_services.person_register_at_counter(
+                    actor=request.user,
+                    id_number=data["id_number"],
+                    name=data["name"],
+                    phone=data["phone"],
+                    code=data["code"],
+                    request=request,
+                )
+                messages.success(
+                    request,
+                    _("An account was opened for %(name)s, verified in person (L3).")
+                    % {"name": data["name"]},
+                )
+                shown = f"{reverse('workbench:people')}?person={user.public_id}"
+                return redirect(_next_in_workbench(request) or shown)
+        except DomainError as error:
+            field = (error.detail or {}).get("field") if isinstance(error.detail, dict) else None
+            register.add_error(field if field in register.fields else None, error.message)
+    return _people_page(request, form=lookup, searched=True, register=register, code_sent=code_sent)
 
 
 @permission_required("accounts.verify_in_person")
