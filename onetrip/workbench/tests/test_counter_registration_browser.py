@@ -6,13 +6,6 @@ application starts on the same trip."""
 import pytest
 
 from onetrip.accounts.models import Person
-from onetrip.cases.tests.conftest import (  # noqa: F401 - fixtures
-    clerk,
-    market,
-    publish,
-    reviewer,
-    supervisor,
-)
 from onetrip.conftest import assert_accessible, make_citizen_id, screenshot, wait_for_sms_text
 from onetrip.identity.tests.helpers import sms_code
 from onetrip.objections.tests.test_browser import sign_in
@@ -21,10 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_clerk_opens_an_account_at_the_window_and_starts_the_intake(
-    browser_page,
-    clerk,
-    publish,
-    sms_outbox,  # noqa: F811
+    browser_page, clerk, publish, sms_outbox
 ):
     version = publish()
     id_number = make_citizen_id("33042419440605002")
