@@ -32,6 +32,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "exchange.request",
         "payments.collect",
         "archive.view",
+        "archive.approve",
     },
     StaffRole.GRID_WORKER: {"events.report", "events.handle"},
     StaffRole.DATA_OFFICER: {
@@ -57,7 +58,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     # daily reconciliation with the payment gateway.
     StaffRole.FINANCE_OFFICER: {"payments.view_all", "payments.reconcile"},
     # The department's archivist (档案管理员): its e-archive records, their use and their check.
-    StaffRole.ARCHIVIST: {"archive.view", "archive.check"},
+    StaffRole.ARCHIVIST: {"archive.view", "archive.check", "archive.appraise"},
     StaffRole.ADMINISTRATOR: {
         "accounts.manage",
         "accounts.grant_department",

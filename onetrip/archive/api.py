@@ -37,6 +37,7 @@ class RecordOut(Schema):
     chain_sm3: str
     last_check_at: datetime.datetime | None
     last_check_ok: bool | None
+    destroyed_at: datetime.datetime | None  # after appraisal: the package is gone
 
 
 class RecordPage(Schema):
@@ -95,6 +96,7 @@ def _out(record: ArchiveRecord) -> dict:
         "chain_sm3": record.chain_sm3,
         "last_check_at": record.last_check_at,
         "last_check_ok": record.last_check_ok,
+        "destroyed_at": record.destroyed_at,
     }
 
 

@@ -12,6 +12,7 @@ registered with its purpose."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Retention(models.TextChoices):
@@ -73,6 +74,9 @@ class ArchiveRecord(models.Model):
     chain_sm3 = models.CharField(_("chain link"), max_length=64)
     last_check_at = models.DateTimeField(_("last checked at"), null=True, blank=True)
     last_check_ok = models.BooleanField(_("last check passed"), null=True, blank=True)
+    # Destroyed after appraisal (销毁): the package is gone; the row stays, with its hashes, so
+    # the chain through it still verifies and the destruction register (销毁清册) lists it.
+    destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("archive record")
@@ -177,3 +181,68 @@ class ArchiveUse(models.Model):
 
     def __str__(self):
         return f"{self.record_id} {self.action} {self.at:%Y-%m-%d}"
+
+
+class AppraisalDecision(models.TextChoices):
+    KEEP = "keep", _("Keep longer")  # 延期保管
+    DESTROY = "destroy", _("Destroy")  # 销毁
+
+
+class AppraisalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Awaiting approval")
+    APPROVED = "approved", pgettext_lazy("appraisal", "Approved")
+    REJECTED = "rejected", pgettext_lazy("appraisal", "Rejected")
+
+
+class ArchiveAppraisal(models.Model):
+    """到期鉴定: an archivist's opinion on a record whose retention has ended (keep it some years
+    longer, or destroy it), which a head of the record's department approves or rejects. No one
+    destroys a record alone, and the one who appraised does not approve."""
+
+    record = models.ForeignKey(
+        ArchiveRecord,
+        verbose_name=_("record"),
+        on_delete=models.PROTECT,
+        related_name="appraisals",
+    )
+    decision = models.CharField(_("opinion"), max_length=10, choices=AppraisalDecision.choices)
+    years = models.PositiveSmallIntegerField(_("years longer"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("appraised by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("appraised at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AppraisalStatus.choices,
+        default=AppraisalStatus.PROPOSED,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved or rejected by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("approved or rejected at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("archive appraisal")
+        verbose_name_plural = _("archive appraisals")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record"],
+                condition=models.Q(status="proposed"),
+                name="archive_one_open_appraisal",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.record_id} {self.decision} {self.status}"

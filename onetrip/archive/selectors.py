@@ -16,7 +16,7 @@ from onetrip.departments.models import Department
 
 from . import package as packages
 from . import policies
-from .models import ArchiveRecord
+from .models import AppraisalStatus, ArchiveAppraisal, ArchiveRecord
 
 PAGE_SIZE = 50
 
@@ -29,12 +29,18 @@ class RecordFilter:
     retention: str = ""
     check: str = ""  # "ok", "failed", "unchecked"
     expiring: bool = False  # retention ends this year or has ended: due for appraisal (到期鉴定)
+    appraisal: str = ""  # "pending" (waiting for approval), "destroyed" (the 销毁清册)
 
 
 def _scoped(user):
     ids = policies.department_ids_for(user)
     rows = ArchiveRecord.objects.select_related("department")
     return rows if ids is None else rows.filter(department_id__in=ids)
+
+
+def _DUE() -> Q:
+    """Due for appraisal: retention ended this year or before, not destroyed."""
+    return Q(retention_until__lte=timezone.localdate().year, destroyed_at__isnull=True)
 
 
 def record_list_for_staff(*, user, filters: RecordFilter):
@@ -56,7 +62,11 @@ def record_list_for_staff(*, user, filters: RecordFilter):
     if filters.retention:
         rows = rows.filter(retention=filters.retention)
     if filters.expiring:
-        rows = rows.filter(retention_until__lte=timezone.localdate().year)
+        rows = rows.filter(_DUE())
+    if filters.appraisal == "pending":
+        rows = rows.filter(appraisals__status=AppraisalStatus.PROPOSED)
+    elif filters.appraisal == "destroyed":
+        rows = rows.filter(destroyed_at__isnull=False)
     if filters.check == "ok":
         rows = rows.filter(last_check_ok=True)
     elif filters.check == "failed":
@@ -105,6 +115,7 @@ class Overview:
     years: list[int]
     failed: int
     expiring: int
+    pending: int  # appraisals waiting for a head's approval
 
 
 def overview_for(user) -> Overview:
@@ -115,16 +126,21 @@ def overview_for(user) -> Overview:
         rows, departments = rows.filter(department_id__in=ids), departments.filter(pk__in=ids)
     counts = rows.aggregate(
         failed=Count("pk", filter=Q(last_check_ok=False)),
-        expiring=Count("pk", filter=Q(retention_until__lte=timezone.localdate().year)),
+        expiring=Count("pk", filter=_DUE()),
     )
     years = rows.order_by("-year").values_list("year", flat=True).distinct()
-    return Overview(list(departments), list(years), counts["failed"], counts["expiring"])
+    pending = ArchiveAppraisal.objects.filter(
+        record__in=rows, status=AppraisalStatus.PROPOSED
+    ).count()
+    return Overview(list(departments), list(years), counts["failed"], counts["expiring"], pending)
 
 
 def package_open(record, path: str = ""):
     """An open file to hand over: the package itself, or one file of it read alone (not the
     whole package). A name the package does not hold is a 404; a package that cannot be read
     a 409 the archivist can act on (check the record)."""
+    if record.destroyed_at is not None:
+        raise policies.destroyed(record)
     try:
         stored = record.package.open("rb")
         if not path:
@@ -138,6 +154,13 @@ def package_open(record, path: str = ""):
     raise NotFound(
         "archive.file_not_found", _("The package holds no file %(name)s.") % {"name": path}
     )
+
+
+def appraisals_pending_count(user) -> int:
+    """Appraisals of records in the caller's scope waiting for approval (the heads' to-do)."""
+    return ArchiveAppraisal.objects.filter(
+        record__in=_scoped(user), status=AppraisalStatus.PROPOSED
+    ).count()
 
 
 def failed_count(user) -> int:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from onetrip.cases import notices as case_notices
@@ -21,6 +21,8 @@ from onetrip.cases.models import Application, CaseStatus
 from onetrip.core import audit
 from onetrip.core.errors import DomainError
 from onetrip.core.sm3 import sm3_hex
+from onetrip.datasets.masking import mask
+from onetrip.datasets.models import MaskingRule
 from onetrip.licences.models import Licence
 from onetrip.payments import selectors as payment_selectors
 from onetrip.signing import services as signing
@@ -29,6 +31,9 @@ from . import package as packages
 from . import policies
 from .models import (
     RETENTION_YEARS,
+    AppraisalDecision,
+    AppraisalStatus,
+    ArchiveAppraisal,
     ArchiveCheck,
     ArchiveCounter,
     ArchiveRecord,
@@ -249,7 +254,10 @@ def case_archive(*, case: Application, actor=None) -> ArchiveRecord:
         return record
     if case.status not in ARCHIVABLE_STATUSES:
         raise _not_closed(case)
-    record = _archive(case, actor=actor)
+    # What the package and the record say is kept for decades: in the county's language, not
+    # in that of whoever's request or task happened to archive it.
+    with translation.override(settings.LANGUAGE_CODE):
+        record = _archive(case, actor=actor)
     record_check(record=record, stage=CheckStage.INGEST, actor=actor)
     return record
 
@@ -372,6 +380,8 @@ def _location_findings(record: ArchiveRecord) -> list[dict]:
 
 
 def record_findings(record: ArchiveRecord) -> list[dict]:
+    if record.destroyed_at is not None:  # the package is gone by decision; its row still links
+        return _chain_findings(record)
     found = _chain_findings(record) + _location_findings(record)
     try:
         with record.package.open("rb") as stored:
@@ -459,6 +469,8 @@ def record_use(
     """Register one use of a record's content (利用登记) and audit it as a read of the
     applicant's personal data."""
     policies.require_view(actor, record)
+    if record.destroyed_at is not None:
+        raise policies.destroyed(record)
     purpose = purpose_clean(purpose)
     use = ArchiveUse.objects.create(
         record=record,
@@ -479,3 +491,169 @@ def record_use(
         request=request,
     )
     return use
+
+
+# --- appraisal and destruction (到期鉴定与销毁) -------------------------------------------------
+
+REASON_MAX_LENGTH = 500
+KEEP_YEARS_MAX = 30
+
+
+def is_due_for_appraisal(record: ArchiveRecord, *, today: datetime.date | None = None) -> bool:
+    """Its retention ends this year or has ended, and it still exists."""
+    year = (today or timezone.localdate()).year
+    return (
+        record.destroyed_at is None
+        and record.retention_until is not None
+        and record.retention_until <= year
+    )
+
+
+def _text(value: str, field: str, code: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(
+            code, message, detail={"fields": {field: _("This field is required.")}}, status=422
+        )
+    if len(value) > REASON_MAX_LENGTH:
+        raise DomainError(
+            f"archive.{field}_too_long",
+            _("At most %(n)s characters.") % {"n": REASON_MAX_LENGTH},
+            detail={"fields": {field: _("Too long.")}},
+            status=422,
+        )
+    return value
+
+
+def _keep_years(decision: str, years) -> int | None:
+    if decision != AppraisalDecision.KEEP:
+        return None
+    try:
+        years = int(years)
+    except (TypeError, ValueError):
+        years = 0
+    if not 1 <= years <= KEEP_YEARS_MAX:
+        raise DomainError(
+            "archive.years_invalid",
+            _("Keep it 1 to %(n)s years longer.") % {"n": KEEP_YEARS_MAX},
+            detail={"fields": {"years": _("1 to %(n)s.") % {"n": KEEP_YEARS_MAX}}},
+            status=422,
+        )
+    return years
+
+
+@transaction.atomic
+def appraisal_propose(
+    *, actor, record: ArchiveRecord, decision: str, reason: str, years=None, request=None
+) -> ArchiveAppraisal:
+    """An archivist's appraisal opinion (鉴定意见) on a record due for appraisal: keep it some
+    years longer, or destroy it. It waits for a department head's approval."""
+    policies.require_appraise(actor, record)
+    record = ArchiveRecord.objects.select_for_update().get(pk=record.pk)
+    if not is_due_for_appraisal(record):
+        raise DomainError(
+            "archive.not_due",
+            _("Only a record whose retention has ended is appraised."),
+            status=409,
+        )
+    if decision not in AppraisalDecision.values:
+        raise DomainError(
+            "archive.decision_invalid",
+            _("Choose keep longer or destroy."),
+            detail={"fields": {"decision": _("Choose one.")}},
+            status=422,
+        )
+    years = _keep_years(decision, years)
+    reason = _text(reason, "reason", "archive.reason_required", _("Give the appraisal's reason."))
+    if record.appraisals.filter(status=AppraisalStatus.PROPOSED).exists():
+        raise DomainError(
+            "archive.appraisal_open",
+            _("An appraisal of this record is waiting for approval."),
+            status=409,
+        )
+    appraisal = ArchiveAppraisal.objects.create(
+        record=record, decision=decision, years=years, reason=reason, proposed_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action="archive.appraise",
+        target=record,
+        request=request,
+        detail={"decision": decision, "years": years, "reason": reason},
+    )
+    return appraisal
+
+
+def appraisal_decide(
+    *, actor, appraisal: ArchiveAppraisal, approve: bool, note: str = "", request=None
+) -> ArchiveAppraisal:
+    """A head of the record's department approves (keep: its retention is extended; destroy:
+    its package is deleted, its row kept as destroyed) or rejects the opinion with a note."""
+    policies.require_approve(actor, appraisal.record)
+    with transaction.atomic():
+        appraisal = ArchiveAppraisal.objects.select_for_update().get(pk=appraisal.pk)
+        record = ArchiveRecord.objects.select_for_update().get(pk=appraisal.record_id)
+        _decidable(appraisal, actor)
+        note = (note or "").strip()[:REASON_MAX_LENGTH]
+        if not approve:
+            note = _text(note, "note", "archive.note_required", _("Say why it is rejected."))
+        appraisal.status = AppraisalStatus.APPROVED if approve else AppraisalStatus.REJECTED
+        appraisal.decided_by, appraisal.decided_at, appraisal.note = actor, timezone.now(), note
+        appraisal.save(update_fields=["status", "decided_by", "decided_at", "note"])
+        if approve and appraisal.decision == AppraisalDecision.KEEP:
+            record.retention_until += appraisal.years
+            record.save(update_fields=["retention_until"])
+        elif approve:
+            _destroy(record, at=appraisal.decided_at)
+        audit.record(
+            actor=actor,
+            action=_decided_action(appraisal),
+            target=record,
+            request=request,
+            detail={"appraisal": appraisal.pk, "decision": appraisal.decision, "note": note},
+        )
+    return appraisal
+
+
+def _destroy(record: ArchiveRecord, *, at) -> None:
+    """The package goes after the commit; the row stays for the chain and the destruction
+    register, without the person's name and ID number in the clear (PIPL art. 47: personal data
+    is deleted once its retention has ended)."""
+    record.destroyed_at = at
+    if record.subject_type == "person":
+        masked = mask(record.subject_name, MaskingRule.NAME)
+        record.title = record.title.replace(record.subject_name, masked, 1)
+        record.subject_name = masked
+        record.subject_id = mask(record.subject_id, MaskingRule.ID_NUMBER)
+    record.save(update_fields=["destroyed_at", "title", "subject_name", "subject_id"])
+    transaction.on_commit(lambda: _package_delete(record))
+
+
+def _decidable(appraisal: ArchiveAppraisal, actor) -> None:
+    if appraisal.status != AppraisalStatus.PROPOSED:
+        raise DomainError(
+            "archive.appraisal_closed",
+            _("This appraisal was already approved or rejected."),
+            status=409,
+        )
+    if appraisal.proposed_by_id == actor.pk:
+        raise DomainError(
+            "archive.same_person",
+            _("The one who appraised a record does not approve the appraisal."),
+            status=409,
+        )
+
+
+def _decided_action(appraisal: ArchiveAppraisal) -> str:
+    if appraisal.status == AppraisalStatus.REJECTED:
+        return "archive.appraisal_reject"
+    return "archive.destroy" if appraisal.decision == AppraisalDecision.DESTROY else "archive.keep"
+
+
+def _package_delete(record: ArchiveRecord) -> None:
+    """After the commit: a failure leaves a file the next check of the storage can find, never
+    a record marked kept whose package is gone."""
+    try:
+        record.package.storage.delete(record.package.name)
+    except OSError:
+        logger.exception("archive.destroy_failed", extra={"record": record.code})

@@ -17,12 +17,17 @@ from onetrip.core.uploads import private_file_response
 
 from . import package as packages
 from . import policies, selectors, services
-from .models import CheckStage, Retention, UseAction
+from .models import AppraisalDecision, AppraisalStatus, CheckStage, Retention, UseAction
 
 CHECK_FILTERS = {
     "ok": gettext_lazy("Passed"),
     "failed": gettext_lazy("Failed"),
     "unchecked": gettext_lazy("Not checked yet"),
+}
+
+APPRAISAL_FILTERS = {
+    "pending": gettext_lazy("Appraisal waiting for approval"),
+    "destroyed": gettext_lazy("Destroyed (destruction register)"),
 }
 
 _may_view = access.signed_in_and(lambda user: access.is_staff(user) and policies.may_view(user))
@@ -38,6 +43,7 @@ def _int(text: str) -> int | None:
 def _filters(request) -> selectors.RecordFilter:
     retention = request.GET.get("retention", "")
     check = request.GET.get("check", "")
+    appraisal = request.GET.get("appraisal", "")
     return selectors.RecordFilter(
         q=request.GET.get("q", "").strip()[:64],
         department_id=_int(request.GET.get("department", "")),
@@ -45,6 +51,7 @@ def _filters(request) -> selectors.RecordFilter:
         retention=retention if retention in Retention.values else "",
         check=check if check in CHECK_FILTERS else "",
         expiring=request.GET.get("expiring") == "1",
+        appraisal=appraisal if appraisal in APPRAISAL_FILTERS else "",
     )
 
 
@@ -74,6 +81,8 @@ def record_list(request):
             "checks": CHECK_FILTERS.items(),
             "failed": overview.failed,
             "expiring": overview.expiring,
+            "pending": overview.pending if policies.may_approve(request.user) else 0,
+            "appraisal_filters": APPRAISAL_FILTERS.items(),
         },
     )
 
@@ -106,6 +115,24 @@ def _outcome_label(status: str) -> str:
     return str(CaseStatus(status).label) if status in CaseStatus.values else status
 
 
+def _appraisal_context(user, record) -> dict:
+    appraisals = list(record.appraisals.select_related("proposed_by", "decided_by"))
+    open_one = next((a for a in appraisals if a.status == AppraisalStatus.PROPOSED), None)
+    return {
+        "appraisals": appraisals,
+        "open_appraisal": open_one,
+        "due": services.is_due_for_appraisal(record),
+        "may_appraise": policies.may_appraise(user) and open_one is None,
+        "may_approve": (
+            policies.may_approve(user)
+            and open_one is not None
+            and open_one.proposed_by_id != user.pk
+        ),
+        "decisions": AppraisalDecision.choices,
+        "keep_years_max": services.KEEP_YEARS_MAX,
+    }
+
+
 def _detail(request, record, *, error=None, status=200):
     checks = list(record.checks.select_related("by")[:10])
     for check in checks:
@@ -123,6 +150,7 @@ def _detail(request, record, *, error=None, status=200):
             "may_check": policies.may_check(request.user),
             "outcome_label": _outcome_label(record.outcome),
             "error": error,
+            **_appraisal_context(request.user, record),
         },
         status=status,
     )
@@ -173,4 +201,46 @@ def record_check(request, code: str):
         messages.success(request, _("The four-property check passed."))
     else:
         messages.error(request, _("The four-property check found problems: see below."))
+    return redirect("archivework:detail", code=record.code)
+
+
+@_may_view
+@require_POST
+def record_appraise(request, code: str):
+    """到期鉴定: the archivist's opinion, waiting for a department head."""
+    record = _record(request, code)
+    try:
+        services.appraisal_propose(
+            actor=request.user,
+            record=record,
+            decision=request.POST.get("decision", ""),
+            years=request.POST.get("years"),
+            reason=request.POST.get("reason", ""),
+            request=request,
+        )
+    except DomainError as error:
+        return _detail(request, record, error=error, status=error.status)
+    messages.success(request, _("The appraisal is waiting for a department head's approval."))
+    return redirect("archivework:detail", code=record.code)
+
+
+@_may_view
+@require_POST
+def appraisal_decide(request, code: str, pk: int):
+    record = _record(request, code)
+    appraisal = record.appraisals.filter(pk=pk).first()
+    if appraisal is None:
+        raise Http404
+    approve = request.POST.get("approve") == "1"
+    try:
+        services.appraisal_decide(
+            actor=request.user,
+            appraisal=appraisal,
+            approve=approve,
+            note=request.POST.get("note", ""),
+            request=request,
+        )
+    except DomainError as error:
+        return _detail(request, record, error=error, status=error.status)
+    messages.success(request, _("Approved.") if approve else _("Rejected."))
     return redirect("archivework:detail", code=record.code)

@@ -81,6 +81,16 @@ def todo_items(*, user) -> list[Todo]:
             items.append(
                 Todo(_("Appointments to check in today"), reverse("appointmentwork:day"), booked)
             )
+    if archive_policies.may_approve(user):
+        pending = archive_selectors.appraisals_pending_count(user)
+        if pending:
+            items.append(
+                Todo(
+                    _("Archive appraisals waiting for approval"),
+                    reverse("archivework:list") + "?appraisal=pending",
+                    pending,
+                )
+            )
     if archive_policies.may_check(user):
         failed = archive_selectors.failed_count(user)
         if failed:  # nothing to do while every record passes

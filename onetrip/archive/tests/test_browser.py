@@ -83,3 +83,47 @@ def test_the_archivist_finds_uses_and_checks_a_record(
     assert "完整性" in text and "process.json" in text and "真实性" in text
     screenshot(page, "archive-check-failed")
     context.close()
+
+
+def test_a_record_past_its_retention_is_appraised_and_destroyed_by_two_people(
+    chromium, live_server, delivered_case, archivist, head
+):
+    from django.utils import timezone
+
+    from onetrip.archive.models import ArchiveRecord
+
+    record = services.case_archive(case=delivered_case)
+    ArchiveRecord.objects.filter(pk=record.pk).update(retention_until=timezone.localdate().year)
+    for user, reason in ((archivist, "保管期满，无继续保存价值"), (head, "")):
+        context = chromium.new_context(
+            viewport={"width": 1280, "height": 900}, locale="zh-CN", base_url=live_server.url
+        )
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.goto("/workbench/archive/?expiring=1")
+        sign_in(page, user.username, totp_secret=user.totp_secret)
+        page.wait_for_url("**/workbench/archive/**")
+        page.get_by_role("link", name=record.code).click()
+        page.wait_for_url(f"**/workbench/archive/{record.code}/")
+        if reason:  # the archivist's opinion
+            page.check("#decision-destroy")
+            page.fill("#reason", reason)
+            page.get_by_test_id("appraise").click()
+            page.wait_for_url(f"**/workbench/archive/{record.code}/")
+            assert "等待审批" in page.get_by_test_id("appraisal").inner_text()
+            assert page.get_by_test_id("approve-form").count() == 0  # not their own
+        else:  # the head's approval
+            assert "销毁清册" in page.get_by_test_id("approve-form").inner_text()
+            assert_accessible(page)
+            screenshot(page, "archive-appraisal-approve")
+            page.fill("#note", "同意销毁")
+            page.get_by_test_id("approve").click()
+            page.wait_for_url(f"**/workbench/archive/{record.code}/")
+            assert page.get_by_test_id("destroyed").count() == 1
+            assert page.get_by_test_id("package-destroyed").count() == 1
+            assert_accessible(page)
+            screenshot(page, "archive-destroyed")
+        context.close()
+    record.refresh_from_db()
+    assert record.destroyed_at is not None
+    assert not record.package.storage.exists(record.package.name)
