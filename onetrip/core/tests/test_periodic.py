@@ -74,12 +74,7 @@ def test_nothing_runs_before_it_is_due():
             "schedule": every(datetime.timedelta(hours=1)),
         }
     }
-    stop = threading.Event()
-    thread = threading.Thread(target=periodic.run, kwargs={"schedule": schedule, "stop": stop})
-    thread.start()
-    time.sleep(0.5)
-    stop.set()
-    thread.join(timeout=10)
+    _run_until(schedule, lambda: False, seconds=0.5)
     assert ran == []
 
 
@@ -115,12 +110,7 @@ def test_an_entry_that_ran_after_its_last_time_or_never_ran_waits():
     PeriodicRun.objects.create(name="nightly", last_run_at=now - datetime.timedelta(minutes=1))
     earlier = now - datetime.timedelta(minutes=30)  # its time today passed before the last run
     schedule = {**_nightly(earlier.hour, earlier.minute), "new": _nightly()["nightly"]}
-    stop = threading.Event()
-    thread = threading.Thread(target=periodic.run, kwargs={"schedule": schedule, "stop": stop})
-    thread.start()
-    time.sleep(0.5)
-    stop.set()
-    thread.join(timeout=10)
+    _run_until(schedule, lambda: False, seconds=0.5)
     assert ran == []
     assert not PeriodicRun.objects.filter(name="new").exists()
 
