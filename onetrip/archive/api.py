@@ -3,6 +3,7 @@
 applicant), take its package out for a stated purpose (registered as a use)."""
 
 import datetime
+from typing import Literal
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -101,12 +102,19 @@ def _out(record: ArchiveRecord) -> dict:
 
 
 @router.get("archive/records", response=RecordPage)
-def records_list(request, q: str = "", year: int | None = None, page: int = 1):
+def records_list(
+    request,
+    q: str = "",
+    year: int | None = None,
+    appraisal: Literal["", "pending", "destroyed"] = "",
+    page: int = 1,
+):
     """The records of the caller's departments, newest first, 50 a page. `q`: archive code,
     case number, matter, or an applicant's name or ID number (a search for a person: audited).
-    No personal data in the answer; read one record for that."""
+    `appraisal`: `pending` (an opinion waits for approval) or `destroyed` (the destruction
+    register). No personal data in the answer; read one record for that."""
     _require_viewer(request.user)
-    filters = selectors.RecordFilter(q=q.strip()[:64], year=year)
+    filters = selectors.RecordFilter(q=q.strip()[:64], year=year, appraisal=appraisal)
     found = selectors.record_page_for_staff(
         user=request.user, filters=filters, page=page, request=request
     )

@@ -5,8 +5,9 @@ Thin: parse → selector → service → render."""
 import zipfile
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,7 +17,7 @@ from onetrip.core.errors import DomainError, NotFound
 from onetrip.core.uploads import private_file_response
 
 from . import package as packages
-from . import policies, selectors, services
+from . import policies, selectors, services, xlsx
 from .models import AppraisalDecision, AppraisalStatus, CheckStage, Retention, UseAction
 
 CHECK_FILTERS = {
@@ -64,6 +65,16 @@ def _query_without_page(request) -> str:
 @_may_view
 def record_list(request):
     filters = _filters(request)
+    if request.GET.get("format") == "xlsx":
+        name = f"archive-{filters.appraisal or 'records'}-{timezone.localdate():%Y%m%d}.xlsx"
+        return HttpResponse(
+            xlsx.records_workbook(user=request.user, filters=filters, request=request),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}"',
+                "Cache-Control": "private, no-store",
+            },
+        )
     page = selectors.record_page_for_staff(
         user=request.user, filters=filters, page=request.GET.get("page", 1), request=request
     )

@@ -186,3 +186,36 @@ def test_the_pages_walk_the_appraisal_through(due, archivist, head):
     assert head_client.post(url, {"approve": "1"}).status_code == 409  # decided already
     missing = f"/workbench/archive/{due.code}/appraisals/{appraisal.pk + 1}/"
     assert head_client.post(missing, {"approve": "1"}).status_code == 404
+
+
+def test_the_destruction_register_is_exported_and_the_export_audited(
+    due, archivist, head, token_for
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    appraisal = _propose(archivist, due)
+    services.appraisal_decide(actor=head, appraisal=appraisal, approve=True, note="同意")
+    client = Client()
+    client.force_login(head)
+    listing = client.get("/workbench/archive/", {"appraisal": "destroyed"}).content.decode()
+    assert "appraisal=destroyed&amp;format=xlsx" in listing
+    response = client.get("/workbench/archive/", {"appraisal": "destroyed", "format": "xlsx"})
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert sheet.title == "销毁清册" and rows[0][0] == "档号"
+    assert len(rows) == 2 and rows[1][0] == due.code and rows[1][1].startswith("李*")
+    assert rows[1][6] == due.package_sm3 and rows[1][8] == "销毁"
+    assert (rows[1][10], rows[1][11]) == (str(archivist), str(head))
+    assert due.subject_id not in str(rows)
+    api = (
+        Client()
+        .get("/api/v1/archive/records", {"appraisal": "destroyed"}, **token_for(archivist))
+        .json()
+    )
+    assert [r["code"] for r in api["records"]] == [due.code] and api["records"][0]["destroyed_at"]
+    entry = AuditEntry.objects.get(action="archive.export")
+    assert entry.actor_id == head.pk and entry.detail["rows"] == 1
+    assert entry.detail["appraisal"] == "destroyed"
