@@ -436,7 +436,7 @@ def register_at_window_next(error, page: str, **query) -> str:
     typed) after the clerk has opened an account for them (workbench people page)."""
     if error is None or not error.code.endswith(".applicant_not_found"):
         return ""
-    return f"{page}?{urlencode(query)}"
+    return f"{page}?{urlencode(query)}" if query else page
 
 
 @staff_required

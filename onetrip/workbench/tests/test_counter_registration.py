@@ -143,4 +143,4 @@ def test_the_bundle_intake_offers_it_too(clerk):
     )
     assert page.status_code == 404
     text = page.content.decode()
-    assert f"/workbench/people/?id_number={ID_NUMBER}&amp;next=%2Fworkbench%2Fbundles%2F" in text
+    assert f'/workbench/people/?id_number={ID_NUMBER}&amp;next=%2Fworkbench%2Fbundles%2F"' in text
