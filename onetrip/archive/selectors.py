@@ -129,10 +129,9 @@ def overview_for(user) -> Overview:
         expiring=Count("pk", filter=_DUE()),
     )
     years = rows.order_by("-year").values_list("year", flat=True).distinct()
-    pending = ArchiveAppraisal.objects.filter(
-        record__in=rows, status=AppraisalStatus.PROPOSED
-    ).count()
-    return Overview(list(departments), list(years), counts["failed"], counts["expiring"], pending)
+    return Overview(
+        list(departments), list(years), counts["failed"], counts["expiring"], _pending(rows)
+    )
 
 
 def package_open(record, path: str = ""):
@@ -156,11 +155,15 @@ def package_open(record, path: str = ""):
     )
 
 
+def _pending(records) -> int:
+    return ArchiveAppraisal.objects.filter(
+        record__in=records, status=AppraisalStatus.PROPOSED
+    ).count()
+
+
 def appraisals_pending_count(user) -> int:
     """Appraisals of records in the caller's scope waiting for approval (the heads' to-do)."""
-    return ArchiveAppraisal.objects.filter(
-        record__in=_scoped(user), status=AppraisalStatus.PROPOSED
-    ).count()
+    return _pending(_scoped(user))
 
 
 def failed_count(user) -> int:
