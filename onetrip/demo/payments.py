@@ -2,7 +2,9 @@
 paid online when they were approved (orders and the sandbox gateway's ledger dated then), the
 demo L2 citizen's approved fee case waits for payment, one payer paid twice at the gateway
 yesterday, and the last week is reconciled, so the finance officer has one difference to check.
-Made through the services once; nothing here when there are no sample cases."""
+Made through the services once; nothing here when there are no sample cases. The history paid
+online is the sandbox gateway's: a server with no gateway (production settings, where `onetrip
+gen` loads the demo county too) or a real one gets only the order waiting to be paid."""
 
 import datetime
 import re
@@ -15,6 +17,7 @@ from onetrip.cases import services as case_services
 from onetrip.cases.models import Application, CaseEvent, CaseStatus
 from onetrip.notify.models import Notification
 from onetrip.payments import services as payment_services
+from onetrip.payments.gateway import SandboxGateway, gateway_name
 from onetrip.payments.models import PaymentOrder, SandboxPayment
 
 GATEWAY_ACTOR = "gateway:sandbox"
@@ -125,6 +128,7 @@ def payments_load() -> None:
         .select_related("matter_version", "department", "applicant")
         .order_by("finished_at", "pk")
     )
+    sandbox = gateway_name() == SandboxGateway.name
     paid = []
     for case in cases:
         collector = _collector(case.department_id)
@@ -136,8 +140,10 @@ def payments_load() -> None:
             case_services.case_charge(
                 actor=collector, case=case, items=fee_items(case.matter_version)
             )
-        else:
+        elif sandbox:
             paid.append(_paid_back_then(case, collector))
+    if not sandbox:
+        return
     today = timezone.localdate()
     if paid:  # a payer paid a second time by mistake yesterday: to be refunded
         yesterday_noon = timezone.make_aware(

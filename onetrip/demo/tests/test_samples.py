@@ -266,6 +266,21 @@ def test_the_demos_fees_were_paid_when_approved_and_one_waits(demo, client):
 
 
 @pytest.mark.django_db
+def test_without_a_gateway_the_demo_charges_but_invents_no_online_payment(demo, settings):
+    """Production settings have no gateway until one is configured, and `onetrip gen` (the
+    benchmark's data set) loads the demo county under them: only the waiting order is made."""
+    from onetrip.demo.payments import payments_load
+    from onetrip.payments.models import OrderStatus, PaymentOrder, Reconciliation, SandboxPayment
+
+    for model in (Reconciliation, SandboxPayment, PaymentOrder):
+        model.objects.all().delete()
+    settings.ONETRIP_PAYMENT_GATEWAY = ""
+    payments_load()
+    assert [o.status for o in PaymentOrder.objects.all()] == [OrderStatus.UNPAID]
+    assert not SandboxPayment.objects.exists() and not Reconciliation.objects.exists()
+
+
+@pytest.mark.django_db
 def test_the_demos_open_data_requests(demo, client):
     from onetrip.datarequests.models import DataRequest, RequestStatus
 
