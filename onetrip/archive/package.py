@@ -7,7 +7,7 @@ A package is a ZIP (deflated, never encrypted: readable with any tool in fifty y
     notices/<number>.pdf         each written notice as printed
     notices/<number>.seal.json   the notice's signed bytes and its e-seal
     licence/<number>.json        the e-licence's signed payload and signature, if one was issued
-    process.json                 the case's history, clock stops, correction, fees
+    process.json                 the case's history, clock stops, commitments, fees
     metadata.xml                 the record's description and every other file's SM3
 
 A package is written once; the check reads it again from storage and asks DA/T 70's four

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from onetrip.cases import notices as case_notices
-from onetrip.cases.models import Application, CaseStatus
+from onetrip.cases.models import Application, CaseCommitment, CaseStatus
 from onetrip.core import audit
 from onetrip.core.errors import DomainError
 from onetrip.core.sm3 import sm3_hex
@@ -167,6 +167,19 @@ def _process(case: Application) -> dict:
                 "working_days": pause.working_days,
             }
             for pause in case.pauses.order_by("started_on", "pk")
+        ],
+        # Proofs replaced by a written commitment (告知承诺) and what their check found.
+        "commitments": [
+            {
+                "material": commitment.matter_material.name,
+                "text": commitment.text,
+                "madeAt": commitment.made_at,
+                "checkDueOn": commitment.check_due_on,
+                "outcome": commitment.outcome,
+                "note": commitment.note,
+                "checkedAt": commitment.checked_at,
+            }
+            for commitment in case.commitments.select_related("matter_material").order_by("pk")
         ],
         "fees": [
             {
@@ -320,12 +333,16 @@ def _archive(case: Application, *, actor) -> ArchiveRecord:
 
 
 def _due_cases():
+    """Closed cases not archived yet. A case with a commitment still to check waits: its file is
+    complete once the check is in it."""
     archived = ArchiveRecord.objects.filter(
         source_type=SourceType.CASE, source_ref=OuterRef("number")
     )
+    unchecked = CaseCommitment.objects.filter(application=OuterRef("pk"), outcome="")
     return (
         Application.objects.filter(status__in=ARCHIVABLE_STATUSES, finished_at__isnull=False)
         .exclude(Exists(archived))
+        .exclude(Exists(unchecked))
         .order_by("finished_at", "pk")
     )
 

@@ -106,6 +106,17 @@ def application_id_only_plan(request, number: str):
     return exchange_selectors.id_only_plan(list(case.matter_version.materials.all()))
 
 
+class CommitmentOut(Schema):
+    id: int
+    material: str
+    text: str
+    made_at: datetime.datetime
+    check_due_on: datetime.date | None
+    outcome: str
+    note: str
+    checked_at: datetime.datetime | None
+
+
 class MaterialStateOut(Schema):
     name: str
     required: bool
@@ -113,14 +124,34 @@ class MaterialStateOut(Schema):
     state: str
     files: int
     data: dict[str, str | None]
+    commitment: CommitmentOut | None = None
+
+
+class CommitmentCheckIn(Schema):
+    outcome: str
+    note: str = ""
+
+
+def _commitment_out(commitment) -> dict:
+    return {
+        "id": commitment.pk,
+        "material": commitment.matter_material.name,
+        "text": commitment.text,
+        "made_at": commitment.made_at,
+        "check_due_on": commitment.check_due_on,
+        "outcome": commitment.outcome,
+        "note": commitment.note,
+        "checked_at": commitment.checked_at,
+    }
 
 
 @router.get("applications/{number}/materials", response=list[MaterialStateOut])
 def application_materials(request, number: str):
-    """Each material of the application and where it stands: `state` is uploaded, pulled,
-    to_pull, not_found, not_pulled (no consent), missing or optional; `data` is what was
-    pulled, by the fields' labels (clear text for the applicant and the staff who work on the
-    case, masked for other staff)."""
+    """Each material of the application and where it stands: `state` is uploaded, committed
+    (replaced by a written commitment, 告知承诺: `commitment` says its wording and its check),
+    pulled, to_pull, not_found, not_pulled (no consent), missing or optional; `data` is what
+    was pulled, by the fields' labels (clear text for the applicant and the staff who work on
+    the case, masked for other staff)."""
     case = _case(request, number)
     clear = policies.sees_in_clear(request.user, case)
     is_draft = case.status == CaseStatus.DRAFT
@@ -132,9 +163,30 @@ def application_materials(request, number: str):
             "state": selectors.material_state(row, is_draft=is_draft),
             "files": len(row["files"]),
             "data": {label: None if v is None else str(v) for label, v in row["pulled_items"]},
+            "commitment": _commitment_out(row["commitment"]) if row["commitment"] else None,
         }
         for row in selectors.material_rows(case, clear=clear)
     ]
+
+
+@router.post("applications/{number}/commitments/{commitment_id}/check", response=CommitmentOut)
+def application_commitment_check(
+    request, number: str, commitment_id: int, payload: CommitmentCheckIn
+):
+    """Record the department's check of a commitment made instead of a material, once the
+    application is accepted: `outcome` confirmed or untrue (untrue needs a `note`; it becomes a
+    serious bad-conduct credit record). Staff with cases.review or cases.decide."""
+    case = _case(request, number)
+    commitment = selectors.commitment_get(case=case, pk=commitment_id)
+    checked = services.case_commitment_check(
+        actor=request.user,
+        case=case,
+        commitment=commitment,
+        outcome=payload.outcome,
+        note=payload.note,
+        request=request,
+    )
+    return _commitment_out(checked)
 
 
 class NoticeOut(Schema):

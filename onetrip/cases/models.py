@@ -520,3 +520,79 @@ class CaseNotice(models.Model):
             sort_keys=True,
             separators=(",", ":"),
         ).encode()
+
+
+class CommitmentOutcome(models.TextChoices):
+    CONFIRMED = "confirmed", _("Found true")  # 核查属实
+    UNTRUE = "untrue", _("Found untrue")  # 承诺不实
+
+
+class CaseCommitment(models.Model):
+    """A material the applicant replaced by the guide's written commitment (证明事项告知承诺),
+    with the wording as committed to. The department checks it after acceptance, by
+    `check_due_on`; an untrue commitment becomes a bad-conduct credit record."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="commitments",
+        db_index=False,
+    )
+    matter_material = models.ForeignKey(
+        "catalogue.MatterMaterial",
+        verbose_name=_("material"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = models.TextField(_("commitment as made"))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    made_at = models.DateTimeField(_("made at"), auto_now_add=True)
+    check_due_on = models.DateField(_("check by"), null=True, blank=True)
+    outcome = models.CharField(
+        _("check outcome"), max_length=10, choices=CommitmentOutcome.choices, blank=True
+    )
+    note = models.TextField(_("check note"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    credit_record = models.ForeignKey(
+        "credit.CreditRecord",
+        verbose_name=_("credit record"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["made_at", "id"]
+        # The reviewers' to-do list counts the unchecked ones by date.
+        indexes = [
+            models.Index(
+                fields=["check_due_on"],
+                name="commitment_open_due_idx",
+                condition=models.Q(outcome=""),
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "matter_material"], name="casecommitment_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.matter_material_id} {self.outcome or 'open'}"

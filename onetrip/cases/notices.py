@@ -181,6 +181,15 @@ def _acceptance(c: dict) -> list[str]:
             _("Accepted with this material missing; please supply it by %(date)s: %(name)s.")
             % {"date": _day(item["due_on"]), "name": item["name"]}
         )
+    for item in c.get("committed", []):
+        lines.append(
+            _(
+                "Accepted on your written commitment in place of this material, which this "
+                "authority will check by %(date)s: %(name)s. An untrue commitment is recorded in "
+                "your credit file, and what was granted on it may be revoked."
+            )
+            % {"date": _day(item["check_due_on"]), "name": item["name"]}
+        )
     return lines
 
 

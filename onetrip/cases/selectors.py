@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from .models import (
     HANDLING_STATUSES,
     RUNNING_STATUSES,
     Application,
+    CaseCommitment,
     CaseNotice,
     CaseStatus,
     Colour,
@@ -70,6 +71,31 @@ def case_list_for_staff(*, user, status: str = "", department_id: int | None = N
     if department_id:
         queryset = queryset.filter(department_id=department_id)
     return queryset.order_by("-created_at", "-id")
+
+
+def _commitments_open():
+    """Commitments of accepted cases whose check is still to be recorded."""
+    return Q(commitments__outcome="", commitments__check_due_on__isnull=False)
+
+
+def case_list_commitments_open(*, user):
+    """Cases in scope with a commitment still to check (告知承诺核查), the soonest due first;
+    `check_due` is the earliest date of each."""
+    return (
+        _staff_scope(user)
+        .filter(_commitments_open())
+        .select_related(*RELATED)
+        .annotate(check_due=Min("commitments__check_due_on"))
+        .order_by("check_due", "id")
+    )
+
+
+def commitment_counts(*, user, today: datetime.date | None = None) -> dict[str, int]:
+    """For the to-do list: commitments in scope still to check, and those past their date."""
+    today = today or timezone.localdate()
+    return CaseCommitment.objects.filter(
+        application__in=_staff_scope(user), outcome="", check_due_on__isnull=False
+    ).aggregate(open=Count("id"), overdue=Count("id", filter=Q(check_due_on__lt=today)))
 
 
 def case_list_for_intake(*, user):
@@ -296,6 +322,7 @@ def material_rows(case: Application, *, clear: bool) -> list[dict]:
     missing = {
         m.matter_material_id: m for m in case.missing_materials.select_related("matter_material")
     }
+    commitments = {c.matter_material_id: c for c in case.commitments.all()}
     is_draft = case.status == CaseStatus.DRAFT
     pulls = {} if is_draft else pulled_for_case(case_number=case.number)
     rows = []
@@ -312,16 +339,20 @@ def material_rows(case: Application, *, clear: bool) -> list[dict]:
                 "pulled_items": (pull.items if clear else pull.masked_items) if found else [],
                 "files": [u for u in uploads if u.matter_material_id == material.pk],
                 "missing": missing.get(material.pk),
+                "commitment": commitments.get(material.pk),
             }
         )
     return rows
 
 
 def material_state(row: dict, *, is_draft: bool) -> str:
-    """One word for a material row, for integrators: uploaded, pulled, to_pull (a draft's
-    shared-data material), not_found, not_pulled (no consent), missing or optional."""
+    """One word for a material row, for integrators: uploaded, committed (replaced by a written
+    commitment, 告知承诺), pulled, to_pull (a draft's shared-data material), not_found,
+    not_pulled (no consent), missing or optional."""
     if row["files"]:
         return "uploaded"
+    if row["commitment"] is not None:
+        return "committed"
     if row["sourced"]:
         if row["pull"] is not None and row["pulled"]:
             return "pulled"
@@ -329,6 +360,15 @@ def material_state(row: dict, *, is_draft: bool) -> str:
             return "to_pull"
         return "not_found" if row["pull"] is not None else "not_pulled"
     return "missing" if row["material"].is_required else "optional"
+
+
+def commitment_get(*, case: Application, pk: int):
+    """A commitment of a case the caller may see (got through case_get); another case's is the
+    same 404."""
+    commitment = case.commitments.select_related("matter_material").filter(pk=pk).first()
+    if commitment is None:
+        raise policies.not_found(case.number)
+    return commitment
 
 
 def material_get(*, case: Application, public_id):

@@ -12,7 +12,11 @@ Rules enforced here (see models.py for the life cycle):
   clock stops (CasePause), and on the answer its deadline moves by the paused working days;
 - the deadline is the promised_days-th working day after the acceptance day (受理次日起算);
 - the applicant (or a window clerk on their side) may withdraw a case that is submitted and not
-  decided yet (撤回申请, WITHDRAWABLE_STATUSES), giving a reason; it is closed without a decision.
+  decided yet (撤回申请, WITHDRAWABLE_STATUSES), giving a reason; it is closed without a decision;
+- a material whose guide offers a commitment (证明事项告知承诺制) may be replaced by it, for
+  subjects of grade A or B (those with serious bad credit, an untrue commitment among it, are
+  excluded until their credit is repaired); the department checks it after acceptance within
+  ONETRIP_COMMITMENT_CHECK_DAYS working days, and an untrue one is a serious bad-conduct record.
 """
 
 import datetime
@@ -61,6 +65,7 @@ from .models import (
     WITHDRAWAL_REASON_MAX_LENGTH,
     ActingAs,
     Application,
+    CaseCommitment,
     CaseCorrection,
     CaseEvent,
     CaseMaterial,
@@ -68,6 +73,7 @@ from .models import (
     CasePause,
     CaseStatus,
     Channel,
+    CommitmentOutcome,
     DeliveryMethod,
     MissingMaterial,
     NoticeKind,
@@ -81,6 +87,12 @@ logger = logging.getLogger(__name__)
 
 TOLERATED_GRADES = {"A", "B"}
 TOLERATED_SUPPLY_DAYS = 5
+# 证明事项告知承诺制 (国办发〔2020〕42号): not for applicants with serious bad credit or an untrue
+# commitment on record (grade C or D) until their credit is repaired.
+COMMITMENT_GRADES = {"A", "B"}
+# Who the platform's own rules act as (the daily follow-up, credit records a rule makes), in the
+# history and the audit trail.
+FOLLOW_UP_ACTOR = "system:cases"
 # --- helpers -------------------------------------------------------------------------------
 
 
@@ -209,12 +221,26 @@ def _applicant_materials(version: MatterVersion):
     ]
 
 
-def materials_missing(case: Application) -> list[MatterMaterial]:
-    """Required applicant materials with no upload yet (tolerated ones included)."""
-    uploaded = set(
-        case.materials.exclude(matter_material=None).values_list("matter_material_id", flat=True)
+def _supplied_ids(case: Application, material_ids=None) -> set[int]:
+    """The materials (of `material_ids`, or all) uploaded or replaced by a commitment."""
+    uploads = case.materials.exclude(matter_material=None).order_by()
+    commitments = case.commitments.order_by()
+    if material_ids is not None:
+        uploads = uploads.filter(matter_material__in=material_ids)
+        commitments = commitments.filter(matter_material__in=material_ids)
+    # One statement: submission counts its queries (test_submit).
+    return set(
+        uploads.values_list("matter_material_id", flat=True).union(
+            commitments.values_list("matter_material_id", flat=True)
+        )
     )
-    return [m for m in _applicant_materials(case.matter_version) if m.pk not in uploaded]
+
+
+def materials_missing(case: Application) -> list[MatterMaterial]:
+    """Required applicant materials neither uploaded nor replaced by a commitment (tolerated
+    ones included)."""
+    supplied = _supplied_ids(case)
+    return [m for m in _applicant_materials(case.matter_version) if m.pk not in supplied]
 
 
 # --- creating and filling in ----------------------------------------------------------------
@@ -411,6 +437,199 @@ def case_material_upload(
     return material
 
 
+# --- commitments instead of proofs (证明事项告知承诺制) -------------------------------------
+
+
+def _commitment_offered(case: Application, matter_material) -> MatterMaterial:
+    if matter_material is None or matter_material.version_id != case.matter_version_id:
+        raise DomainError("cases.unknown_material", _("This material is not part of the service."))
+    if not matter_material.commitment or matter_material.source != MaterialSource.NONE:
+        raise DomainError(
+            "cases.commitment_not_offered",
+            _("The service guide does not let this material be replaced by a commitment."),
+            detail={"material": matter_material.name},
+            status=422,
+        )
+    return matter_material
+
+
+def _check_due(case: Application) -> datetime.date | None:
+    """A commitment is checked within ONETRIP_COMMITMENT_CHECK_DAYS working days of the
+    acceptance, or of its making when the case was accepted already (a review's correction)."""
+    if case.accepted_on is None:
+        return None
+    start = max(case.accepted_on, _today())
+    return workday_add(start, settings.ONETRIP_COMMITMENT_CHECK_DAYS).date
+
+
+@transaction.atomic
+def case_commitment_make(
+    *, actor, case: Application, matter_material, agreed: bool, request=None
+) -> CaseCommitment:
+    """Replace a material by the written commitment its guide offers (告知承诺), on a draft or a
+    case waiting for correction, by the applicant or a window clerk on their side (who keeps
+    the paper the applicant signed). `agreed`: the applicant read the wording and commits to
+    it. Refused for subjects of credit grade C or D."""
+    case = _lock(case)
+    policies.require_applicant_side(actor, case)
+    _require_status(case, CaseStatus.DRAFT, CaseStatus.CORRECTION)
+    material = _commitment_offered(case, matter_material)
+    if not agreed:
+        raise DomainError(
+            "cases.commitment_not_agreed",
+            _("Read the commitment and tick the box to make it."),
+            detail={"agree": ""},
+            status=422,
+        )
+    if case.commitments.filter(matter_material=material).exists():
+        raise DomainError(
+            "cases.commitment_made",
+            _("A commitment for this material has been made already."),
+            status=409,
+        )
+    grade = credit_grade_get(case.subject_type, case.subject_id)
+    if grade not in COMMITMENT_GRADES:
+        raise DomainError(
+            "cases.commitment_not_allowed",
+            _(
+                "The applicant's credit grade is %(grade)s: a commitment can replace a material "
+                "only for grades A and B. Please supply the material."
+            )
+            % {"grade": grade},
+            detail={"grade": grade},
+            status=422,
+        )
+    commitment = CaseCommitment.objects.create(
+        application=case,
+        matter_material=material,
+        text=material.commitment,
+        made_by=actor,
+        check_due_on=_check_due(case),
+    )
+    _audit(case, actor=actor, action="commitment_make", request=request, material=material.name)
+    return commitment
+
+
+@transaction.atomic
+def case_commitment_withdraw(
+    *, actor, case: Application, commitment: CaseCommitment, request=None
+) -> None:
+    """Take a commitment back while the case is a draft (the material is then to be supplied);
+    once submitted, the department relies on it."""
+    case = _lock(case)
+    policies.require_applicant_side(actor, case)
+    _require_status(case, CaseStatus.DRAFT)
+    deleted, _kinds = case.commitments.filter(pk=commitment.pk).delete()
+    if not deleted:
+        raise policies.not_found(case.number)
+    _audit(
+        case,
+        actor=actor,
+        action="commitment_withdraw",
+        request=request,
+        material=commitment.matter_material.name,
+    )
+
+
+def _untrue_credit(case: Application, commitment: CaseCommitment, *, note: str):
+    """Recorded by the platform's rule for the case's department (the reviewer who checked need
+    not keep credit records; the commitment says who checked)."""
+    today = _today()
+    return credit_record_add(
+        actor=FOLLOW_UP_ACTOR,
+        department=case.department,
+        subject_type=case.subject_type,
+        subject_id=case.subject_id,
+        subject_name=case.subject_name,
+        kind="bad",
+        severity="serious",
+        category=_("Untrue commitment in place of a proof"),
+        decided_on=today,
+        valid_until=today + datetime.timedelta(days=settings.ONETRIP_COMMITMENT_UNTRUE_CREDIT_DAYS),
+        description=_("Case %(number)s, %(material)s: %(note)s")
+        % {"number": case.number, "material": commitment.matter_material.name, "note": note},
+    )
+
+
+@transaction.atomic
+def case_commitment_check(
+    *,
+    actor,
+    case: Application,
+    commitment: CaseCommitment,
+    outcome: str,
+    note: str = "",
+    request=None,
+) -> CaseCommitment:
+    """The department's check of a commitment after acceptance (事后核查): found true, or untrue
+    (a note says what was found). Untrue: a serious bad-conduct credit record, so the subject
+    may no longer commit until repaired, and the applicant is told. What follows for the
+    decision itself (revocation, 行政许可法 art. 69) is the department's own procedure."""
+    case = _lock(case)
+    policies.require_staff(actor, case, "cases.review", "cases.decide")
+    if case.accepted_on is None or case.status == CaseStatus.WITHDRAWN:
+        raise DomainError(
+            "cases.commitment_not_due",
+            _("A commitment is checked once the application has been accepted."),
+            status=409,
+        )
+    commitment = (
+        CaseCommitment.objects.select_for_update()
+        .select_related("matter_material")
+        .filter(application=case, pk=commitment.pk)
+        .first()
+    )
+    if commitment is None:
+        raise policies.not_found(case.number)
+    if commitment.outcome:
+        raise DomainError(
+            "cases.commitment_checked", _("This commitment has been checked already."), status=409
+        )
+    if outcome not in CommitmentOutcome.values:
+        raise DomainError(
+            "cases.commitment_outcome_invalid",
+            _("Choose whether the commitment was found true or untrue."),
+            status=422,
+        )
+    note = (note or "").strip()
+    if outcome == CommitmentOutcome.UNTRUE and not note:
+        raise DomainError(
+            "cases.note_required", _("Say what the check found."), detail={"note": ""}, status=422
+        )
+    commitment.outcome, commitment.note = outcome, note
+    commitment.checked_by, commitment.checked_at = actor, timezone.now()
+    material = commitment.matter_material.name
+    if outcome == CommitmentOutcome.UNTRUE:
+        commitment.credit_record = _untrue_credit(case, commitment, note=note)
+    commitment.save()
+    label = CommitmentOutcome(outcome).label
+    _event(
+        case,
+        actor=actor,
+        action="commitment_check",
+        from_status=case.status,
+        note=_("Commitment in place of %(material)s: %(outcome)s")
+        % {"material": material, "outcome": label}
+        + (f"（{note}）" if note else ""),
+    )
+    _audit(
+        case,
+        actor=actor,
+        action="commitment_check",
+        request=request,
+        material=material,
+        outcome=outcome,
+    )
+    if outcome == CommitmentOutcome.UNTRUE:
+        _notify(
+            case,
+            _("Your commitment was found untrue"),
+            _("%(material)s: %(note)s. It has been recorded in your credit file.")
+            % {"material": material, "note": note},
+        )
+    return commitment
+
+
 # --- the life cycle ---------------------------------------------------------------------------
 
 
@@ -546,12 +765,8 @@ def _submit_check(*, actor, case: Application, form_data, materials) -> dict:
         if m.is_required and m.source == MaterialSource.NONE and not m.is_tolerable
     ]
     if needed:
-        uploaded = set(
-            case.materials.filter(matter_material__in=[m.pk for m in needed]).values_list(
-                "matter_material_id", flat=True
-            )
-        )
-        missing = [m for m in needed if m.pk not in uploaded]
+        supplied = _supplied_ids(case, [m.pk for m in needed])
+        missing = [m for m in needed if m.pk not in supplied]
         if missing:
             raise DomainError(
                 "cases.materials_missing",
@@ -737,6 +952,12 @@ def case_accept(*, actor, case: Application, note: str = "", request=None) -> Ap
             "current_step",
         ]
     )
+    case.commitments.filter(check_due_on__isnull=True).update(check_due_on=_check_due(case))
+    # The acceptance notice names the materials taken on a commitment and their check date.
+    committed = [
+        {"name": c.matter_material.name, "check_due_on": c.check_due_on.isoformat()}
+        for c in case.commitments.select_related("matter_material").order_by("id")
+    ]
     _event(case, actor=actor, action="accept", from_status=CaseStatus.SUBMITTED, note=note)
     _audit(
         case,
@@ -762,6 +983,7 @@ def case_accept(*, actor, case: Application, note: str = "", request=None) -> Ap
         deadline_on=case.deadline_on.isoformat(),
         deadline_provisional=case.deadline_provisional,
         tolerated=[{"name": m.name, "due_on": due.isoformat()} for m in missing],
+        **({"committed": committed} if committed else {}),
     )
     _notify(case, _("Your application was accepted"), body)
     return case
@@ -839,8 +1061,9 @@ def case_correction_request(
 def case_correction_answer(
     *, actor, case: Application, note: str = "", request=None
 ) -> Application:
-    """The applicant has uploaded every requested material (after the request) and resubmits;
-    the case returns where it was, and its deadline moves by the paused working days."""
+    """The applicant has uploaded every requested material (after the request), or replaced it
+    by a commitment the guide offers, and resubmits; the case returns where it was, and its
+    deadline moves by the paused working days."""
     case = _lock(case)
     policies.require_applicant_side(actor, case)
     _require_status(case, CaseStatus.CORRECTION)
@@ -850,10 +1073,11 @@ def case_correction_answer(
         raise DomainError(
             "cases.form_invalid", _("Some fields need correcting."), detail=errors, status=422
         )
+    since = correction.requested_at
     renewed = set(
-        case.materials.filter(uploaded_at__gte=correction.requested_at).values_list(
-            "matter_material_id", flat=True
-        )
+        case.materials.filter(uploaded_at__gte=since).values_list("matter_material_id", flat=True)
+    ) | set(
+        case.commitments.filter(made_at__gte=since).values_list("matter_material_id", flat=True)
     )
     outstanding = [m for m in correction.materials.all() if m.pk not in renewed]
     if outstanding:
@@ -1210,8 +1434,6 @@ def case_missing_supply(
     return missing
 
 
-# Who the daily follow-up acts as, in the history and the audit trail.
-FOLLOW_UP_ACTOR = "system:cases"
 REMINDED_ROLES = {StaffRole.REVIEWER, StaffRole.DEPARTMENT_HEAD}
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/form/", views.fill_form, name="form"),
     path("<str:number>/upload/", views.upload, name="upload"),
+    path("<str:number>/commitments/", views.commitment, name="commitment"),
     path("<str:number>/submit/", views.submit, name="submit"),
     path("<str:number>/withdraw/", views.withdraw, name="withdraw"),
     path("<str:number>/notices/<slug:kind>/", views.notice_download, name="notice"),

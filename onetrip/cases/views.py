@@ -235,11 +235,22 @@ def fill_form(request, number: str):
     return _form_page(request, number, "cases/form.html", "portal form", "cases:detail")
 
 
-def _upload_or_refuse(request, case, template):
-    material = None
+def _posted_material(request, case):
     material_id = request.POST.get("material", "")
-    if material_id.isdigit():
-        material = case.matter_version.materials.filter(pk=int(material_id)).first()
+    if not material_id.isdigit():
+        return None
+    return case.matter_version.materials.filter(pk=int(material_id)).first()
+
+
+def _posted_commitment(request, case):
+    commitment_id = request.POST.get("commitment", "")
+    if not commitment_id.isdigit():
+        raise Http404
+    return selectors.commitment_get(case=case, pk=int(commitment_id))
+
+
+def _upload_or_refuse(request, case, template):
+    material = _posted_material(request, case)
     uploaded = request.FILES.get("file")
     if uploaded is None:
         return DomainError("cases.upload_missing", _("Choose a file to upload."), status=400)
@@ -277,6 +288,38 @@ def upload(request, number: str):
     if refused:
         return _refused(request, "cases/detail.html", case, refused)
     messages.success(request, _("The file was uploaded."))
+    return redirect("cases:detail", number=number)
+
+
+def _commitment_post(request, case) -> str:
+    """Make a commitment instead of a material (告知承诺), or take one back; what was done."""
+    if request.POST.get("withdraw"):
+        services.case_commitment_withdraw(
+            actor=request.user,
+            case=case,
+            commitment=_posted_commitment(request, case),
+            request=request,
+        )
+        return _("The commitment was taken back: please supply the material.")
+    services.case_commitment_make(
+        actor=request.user,
+        case=case,
+        matter_material=_posted_material(request, case),
+        agreed=request.POST.get("agree") == "yes",
+        request=request,
+    )
+    return _("The commitment was made: this material need not be supplied.")
+
+
+@login_required
+@require_POST
+def commitment(request, number: str):
+    case = _get_case(request, number, "portal commitment")
+    try:
+        done = _commitment_post(request, case)
+    except DomainError as refused:
+        return _refused(request, "cases/detail.html", case, refused)
+    messages.success(request, done)
     return redirect("cases:detail", number=number)
 
 
@@ -389,11 +432,20 @@ def wb_list(request):
     status = request.GET.get("status", "")
     if status not in CaseStatus.values:
         status = ""
-    cases = list(selectors.case_list_for_staff(user=request.user, status=status)[:200])
+    commitments_open = request.GET.get("commitments") == "open"
+    if commitments_open:  # the to-do list's link: commitments to check, soonest due first
+        cases = selectors.case_list_commitments_open(user=request.user)
+    else:
+        cases = selectors.case_list_for_staff(user=request.user, status=status)
     return _wb(
         request,
         "cases/wb_list.html",
-        {"cases": cases, "status": status, "statuses": CaseStatus.choices},
+        {
+            "cases": list(cases[:200]),
+            "status": status,
+            "statuses": CaseStatus.choices,
+            "commitments_open": commitments_open,
+        },
     )
 
 
@@ -531,6 +583,10 @@ def _wb_detail_context(request, case, **extra):
     if case.status == CaseStatus.SUBMITTED:
         context["credit_grade"] = credit_grade_get(case.subject_type, case.subject_id)
         context["missing_now"] = services.materials_missing(case)
+    # Whoever reviews or decides in the case's department checks its commitments (事后核查).
+    context["may_check_commitments"] = (
+        _can(request, "cases.review") or _can(request, "cases.decide")
+    ) and policies.staff_may_see(request.user, case)
     context["delivery_methods"] = DeliveryMethod.choices
     context["fee_unpaid"] = any(p.status == "unpaid" for p in context["payments"])
     if case.status == CaseStatus.APPROVED and not context["fee_unpaid"]:
@@ -599,6 +655,14 @@ ACTIONS = {
         tracking_number=r.POST.get("tracking_number", ""),
         request=r,
     ),
+    "commitment-check": lambda r, c: services.case_commitment_check(
+        actor=r.user,
+        case=c,
+        commitment=_posted_commitment(r, c),
+        outcome=r.POST.get("outcome", ""),
+        note=r.POST.get("note", ""),
+        request=r,
+    ),
     "submit": lambda r, c: (
         services.case_correction_answer(actor=r.user, case=c, request=r)
         if c.status == CaseStatus.CORRECTION
@@ -621,6 +685,7 @@ DONE = {
     "charge": gettext_lazy("The payment order was issued to the applicant."),
     "submit": gettext_lazy("Submitted."),
     "upload": gettext_lazy("The file was uploaded."),
+    "commitment-check": gettext_lazy("The check of the commitment was recorded."),
 }
 
 
@@ -628,8 +693,14 @@ DONE = {
 @require_POST
 def wb_action(request, number: str, action: str):
     case = _get_case(request, number, f"workbench {action}")
+    done = DONE.get(action)
     if action == "upload":
         refused = _upload_or_refuse(request, case, "cases/wb_detail.html")
+    elif action == "commitment":
+        try:
+            done, refused = _commitment_post(request, case), None
+        except DomainError as error:
+            refused = error
     elif action in ACTIONS:
         try:
             ACTIONS[action](request, case)
@@ -646,5 +717,5 @@ def wb_action(request, number: str, action: str):
             _wb_detail_context(request, case, error=refused),
             status=refused.status,
         )
-    messages.success(request, DONE[action])
+    messages.success(request, done)
     return redirect("casework:detail", number=number)

@@ -60,6 +60,7 @@ class MaterialOut(Schema):
     source_ref: str
     source_fields: list[str]
     is_tolerable: bool
+    commitment: str
 
 
 class MatterGuideOut(MatterSummaryOut):

@@ -33,7 +33,7 @@ SERVER_TYPE = {"person": "1", "legal": "2", "both": "1,2"}  # 服务对象: 1 �
 MATERIAL_TYPE = {"original": "1", "copy": "2", "electronic": "1"}  # 1 原件, 2 复印件
 MATERIAL_FORMAT = {"original": "1", "copy": "1", "electronic": "2"}  # 1 纸质, 2 电子
 TIME_UNIT_WORKING_DAYS = "1"  # anticipate_type / promise_type: 1 工作日
-MATERIAL_EXTRA = ("source", "source_fields", "is_tolerable")
+MATERIAL_EXTRA = ("source", "source_fields", "is_tolerable", "commitment")
 EXTENSION_FIELDS = (
     "keywords",
     "steps",
@@ -189,6 +189,7 @@ def guide_from_task(task: dict) -> dict:
                 else "",
                 "source_fields": extra.get("source_fields") or [],
                 "is_tolerable": extra.get("is_tolerable", False),
+                "commitment": extra.get("commitment", ""),
             }
         )
     guide.update({k: v for k, v in extension.items() if k in EXTENSION_FIELDS})

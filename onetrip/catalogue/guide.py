@@ -80,8 +80,10 @@ MATERIAL_FIELDS = (
     "source_ref",
     "source_fields",
     "is_tolerable",
+    "commitment",
 )
 MAX_SOURCE_FIELDS = 30
+MAX_COMMITMENT = 1000
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 REGISTRY_REF = re.compile(r"^[A-Z][A-Z0-9-]{1,30}\.[a-z][a-z0-9_]{0,49}$")
 LICENCE_REF = re.compile(r"^[A-Za-z0-9.\-]{1,64}$")
@@ -244,6 +246,17 @@ def clean_material(raw, index: int, problems: Problems) -> dict:
     source_fields = clean_source_fields(raw.get("source_fields"), add)
     if source != MaterialSource.REGISTRY:
         source_fields = []
+    commitment = str(raw.get("commitment") or "").strip()
+    if len(commitment) > MAX_COMMITMENT:
+        add(
+            "commitment",
+            _("The commitment may have at most %(n)s characters.") % {"n": MAX_COMMITMENT},
+        )
+    elif commitment and source != MaterialSource.NONE:
+        add(
+            "commitment",
+            _("A commitment replaces a material the applicant supplies; this one is pulled."),
+        )
     return {
         "name": name,
         "form": form,
@@ -253,6 +266,7 @@ def clean_material(raw, index: int, problems: Problems) -> dict:
         "source_ref": source_ref,
         "source_fields": source_fields,
         "is_tolerable": bool(tolerable),
+        "commitment": commitment,
     }
 
 

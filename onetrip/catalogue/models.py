@@ -242,6 +242,16 @@ class MatterMaterial(models.Model):
     is_tolerable = models.BooleanField(
         _("may be supplied later (tolerated missing)"), default=False
     )
+    # 证明事项告知承诺制 (State Council General Office, 2020 No. 42): a proof the applicant may
+    # replace with a written commitment, checked by the department afterwards.
+    commitment = models.TextField(
+        _("commitment wording"),
+        blank=True,
+        help_text=_(
+            "If given, the applicant may make this written commitment instead of supplying the "
+            "material (告知承诺); the department checks it afterwards."
+        ),
+    )
 
     class Meta:
         verbose_name = _("material")

@@ -100,6 +100,7 @@ MATERIAL_COLUMNS = [
     ("source_ref", "来源标识", None),
     ("source_fields", "所需字段（用|分隔）", None),
     ("is_tolerable", "可容缺", YES_NO),
+    ("commitment", "告知承诺内容（填写即可承诺代替）", None),
 ]
 FORM_COLUMNS = [
     ("code", "事项编码", None),

@@ -38,6 +38,7 @@ import random
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
@@ -63,6 +64,7 @@ from onetrip.cases.models import (
 from onetrip.cases.notices import notice_seal
 from onetrip.catalogue import selectors as catalogue_selectors
 from onetrip.catalogue.models import ApplicantKind, MaterialSource
+from onetrip.core.errors import DomainError
 from onetrip.departments import selectors as department_selectors
 from onetrip.exchange.models import Consent, PulledMaterial
 from onetrip.notify.models import Notification
@@ -98,6 +100,9 @@ STORIES = (
     ("denied", 2),  # denied, the decision letter delivered
 )
 RUNNING = {"green", "tolerated", "yellow", "red", "suspended", "review_correction"}
+# Running cases whose guide lets a proof be replaced by a written commitment (告知承诺) make it,
+# so that reviewers have commitments to check (corrections re-upload the first material).
+COMMITTING = RUNNING - {"tolerated", "review_correction"}
 FINISHED = {"approved", "issued", "delivered", "rated", "bad_open", "bad_answered", "denied"}
 BAD = {"bad_open", "bad_answered"}
 # Cases the demo account holders get, so that their portal has something to show and to do:
@@ -184,6 +189,33 @@ SAMPLE_PDF = _pdf()
 
 def _upload(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{name}.pdf", SAMPLE_PDF, content_type="application/pdf")
+
+
+def _committed(actor, case, material) -> bool:
+    if not material.commitment:
+        return False
+    try:
+        case_services.case_commitment_make(
+            actor=actor, case=case, matter_material=material, agreed=True
+        )
+    except DomainError:  # e.g. the applicant's credit grade does not allow it
+        return False
+    return True
+
+
+def _commit_or_upload(actor, case, materials) -> list:
+    """Commit to each material that offers a commitment (the applicant agreed); the rest are
+    returned, to be uploaded."""
+    return [m for m in materials if not _committed(actor, case, m)]
+
+
+def _commitments_dated(case) -> None:
+    """Check dates from the back-dated acceptance, as acceptance on that day would set them."""
+    case.refresh_from_db(fields=["accepted_on"])  # _backdate wrote it with an update
+    if case.accepted_on is None:
+        return
+    due = workday_add(case.accepted_on, settings.ONETRIP_COMMITMENT_CHECK_DAYS).date
+    case.commitments.update(check_due_on=due)
 
 
 def _upload_all(actor, case, materials) -> None:
@@ -881,6 +913,7 @@ def samples_load(
                 )
             case, marks = _run(spec, plan, cast, windows[department.pk], county_code)
             _backdate(case, spec, plan, cal, marks)
+            _commitments_dated(case)
             DemoSample.objects.create(key=spec.key, application=case, outcome=spec.outcome)
     return DemoSample.objects.count()
 
@@ -911,6 +944,8 @@ def _run(spec: Spec, plan: Plan, cast: Cast, window, county_code: str):
                 window=window if counter else None,
             )
             case_services.case_form_save(actor=side, case=case, data=spec.form)
+            if spec.outcome in COMMITTING:
+                uploads = _commit_or_upload(side, case, uploads)
             _upload_all(side, case, uploads)
         elif action == "submit":
             case_services.case_submit(actor=side, case=case, consent=spec.consent)

@@ -247,6 +247,13 @@ ONETRIP_DATA_REQUEST_DAYS = int(os.environ.get("ONETRIP_DATA_REQUEST_DAYS", "10"
 ONETRIP_TOLERATED_OVERDUE_CREDIT_DAYS = int(
     os.environ.get("ONETRIP_TOLERATED_OVERDUE_CREDIT_DAYS", "365")
 )
+# Proofs replaced by a written commitment (证明事项告知承诺制): the department checks each within
+# this many working days of acceptance; an untrue one is a serious bad-conduct credit record
+# valid this many days.
+ONETRIP_COMMITMENT_CHECK_DAYS = int(os.environ.get("ONETRIP_COMMITMENT_CHECK_DAYS", "20"))
+ONETRIP_COMMITMENT_UNTRUE_CREDIT_DAYS = int(
+    os.environ.get("ONETRIP_COMMITMENT_UNTRUE_CREDIT_DAYS", "1095")
+)
 # Uploaded case materials: PDF, JPG or PNG up to this size (stored under MEDIA_ROOT).
 ONETRIP_CASE_UPLOAD_MAX_BYTES = int(
     os.environ.get("ONETRIP_CASE_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))

@@ -27,6 +27,8 @@ class StatisticsOut(Schema):
     departments: list[dict]
     matters: list[dict]
     id_only: dict  # 一证通办: {"materials": pulled instead of brought, "trips": saved}
+    # 告知承诺 in cases accepted in the period: {"made", "confirmed", "untrue", "open"}
+    commitments: dict
 
 
 @router.get("statistics", response=StatisticsOut)

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from onetrip.accounts.policies import has_permission
 from onetrip.accounts.selectors import department_ids_visible_to, staff_for_user
-from onetrip.cases.models import Application, CaseStatus, Channel
+from onetrip.cases.models import Application, CaseCommitment, CaseStatus, Channel
 from onetrip.catalogue.models import Matter
 from onetrip.core.errors import DomainError, NotFound, PermissionDenied
 from onetrip.departments.models import Department
@@ -57,6 +57,8 @@ class Report:
     departments: list[dict] = field(default_factory=list)
     matters: list[dict] = field(default_factory=list)
     id_only: dict = field(default_factory=dict)  # 一证通办: materials pulled, trips saved
+    # 告知承诺: proofs replaced by a commitment, and what the checks found
+    commitments: dict = field(default_factory=dict)
 
 
 def _refused() -> PermissionDenied:
@@ -283,6 +285,7 @@ def statistics_report(*, scope: Scope, from_on: datetime.date, to_on: datetime.d
         department_rows,
         matter_rows,
         id_only=_id_only_savings(scope, from_on, to_on),
+        commitments=_commitment_figures(scope, from_on, to_on),
     )
 
 
@@ -298,6 +301,22 @@ def _id_only_savings(scope: Scope, from_on: datetime.date, to_on: datetime.date)
     return exchange_selectors.id_only_savings(since=since, until=until, department_ids=departments)
 
 
+def _commitment_figures(scope: Scope, from_on: datetime.date, to_on: datetime.date) -> dict:
+    """Proofs replaced by a written commitment (告知承诺) in cases accepted in the period, and
+    their checks: found true, found untrue, still open."""
+    commitments = CaseCommitment.objects.filter(
+        application__accepted_on__gte=from_on, application__accepted_on__lte=to_on
+    )
+    if scope.department is not None:
+        commitments = commitments.filter(application__department=scope.department)
+    return commitments.aggregate(
+        made=Count("id"),
+        confirmed=Count("id", filter=Q(outcome="confirmed")),
+        untrue=Count("id", filter=Q(outcome="untrue")),
+        open=Count("id", filter=Q(outcome="")),
+    )
+
+
 def report_as_dict(report: Report) -> dict:
     """The report as plain JSON-able data (API, charts)."""
     department = report.scope.department
@@ -311,4 +330,5 @@ def report_as_dict(report: Report) -> dict:
         "departments": report.departments,
         "matters": report.matters,
         "id_only": report.id_only,
+        "commitments": report.commitments,
     }

@@ -11,7 +11,7 @@ from onetrip.appointments import selectors as appointment_selectors
 from onetrip.archive import policies as archive_policies
 from onetrip.archive import selectors as archive_selectors
 from onetrip.cases.models import CaseStatus
-from onetrip.cases.selectors import case_list_for_intake
+from onetrip.cases.selectors import case_list_for_intake, commitment_counts
 from onetrip.datarequests import selectors as request_selectors
 from onetrip.exchange.selectors import grants_pending_for_owner
 from onetrip.objections import selectors as objection_selectors
@@ -32,6 +32,19 @@ def todo_items(*, user) -> list[Todo]:
     if policies.has_permission(user, "cases.intake"):
         waiting = case_list_for_intake(user=user).filter(status=CaseStatus.SUBMITTED).count()
         items.append(Todo(_("Applications to accept"), reverse("casework:intake"), waiting))
+    if policies.has_permission(user, "cases.review") or policies.has_permission(
+        user, "cases.decide"
+    ):
+        counts = commitment_counts(user=user)
+        if counts["open"]:  # listed only while one waits
+            items.append(
+                Todo(
+                    _("Commitments to check"),
+                    reverse("casework:list") + "?commitments=open",
+                    counts["open"],
+                    counts["overdue"],
+                )
+            )
     if policies.has_permission(user, "exchange.approve"):
         waiting = grants_pending_for_owner(user=user).count()
         items.append(

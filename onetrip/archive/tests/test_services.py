@@ -103,6 +103,36 @@ def test_a_running_case_is_not_archived(publish, citizen, valid_form):
     assert ArchiveRecord.objects.count() == 0
 
 
+def test_a_case_waits_for_its_commitments_check_and_its_file_holds_it(
+    delivered_case, citizen, reviewer
+):
+    """A proof replaced by a written commitment (告知承诺) is checked after the decision too:
+    the nightly run leaves the case until the check is in, and the package records both."""
+    from onetrip.cases import services as case_services
+    from onetrip.cases.models import CaseCommitment
+
+    proof = delivered_case.matter_version.materials.get(name="经营场所使用证明")
+    delivered_case.materials.filter(matter_material=proof).delete()  # committed, not uploaded
+    commitment = CaseCommitment.objects.create(
+        application=delivered_case,
+        matter_material=proof,
+        text="本人承诺经营场所真实、可以使用。",
+        made_by=citizen,
+        check_due_on=delivered_case.accepted_on,
+    )
+    assert services.cases_archive_due() == 0
+    case_services.case_commitment_check(
+        actor=reviewer, case=delivered_case, commitment=commitment, outcome="confirmed"
+    )
+    assert services.cases_archive_due() == 1
+    record = ArchiveRecord.objects.get(source_ref=delivered_case.number)
+    process = json.loads(_zip(record).read("process.json"))
+    [kept] = process["commitments"]
+    assert (kept["material"], kept["outcome"]) == ("经营场所使用证明", "confirmed")
+    assert kept["text"] == "本人承诺经营场所真实、可以使用。" and kept["checkedAt"]
+    assert process["events"][-1]["action"] == "commitment_check"
+
+
 def test_records_form_one_chain_and_serials_per_volume(delivered_case, not_accepted_case):
     first = services.case_archive(case=delivered_case)
     second = services.case_archive(case=not_accepted_case)

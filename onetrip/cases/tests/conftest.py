@@ -201,3 +201,23 @@ def approved_fee_case(publish, citizen, valid_form, clerk, reviewer):
     for _step in range(2):
         case = services.case_step_complete(actor=reviewer, case=case)
     return services.case_approve(actor=reviewer, case=case)
+
+
+COMMITMENT_PROOF = "经营场所使用证明"
+COMMITMENT_WORDING = (
+    "本人承诺：申请登记的经营场所真实存在，本人依法享有使用权；如有不实，愿承担法律责任。"
+)
+
+
+@pytest.fixture
+def committable(publish, citizen, valid_form):
+    """(version, draft): a guide whose 经营场所使用证明 may be replaced by a written commitment
+    (告知承诺; not tolerable), and a draft of it with the form filled and 申请书 uploaded."""
+    materials = [
+        {**m, "is_tolerable": False, "commitment": COMMITMENT_WORDING}
+        if m["name"] == COMMITMENT_PROOF
+        else m
+        for m in GUIDE["materials"]
+    ]
+    version = publish(materials=materials)
+    return version, draft_with(version, citizen, valid_form, materials=("申请书",))

@@ -94,7 +94,13 @@ def guide():
                     "source_ref": "POP-BASE.id_number",
                     "source_fields": ["name", "address"],
                 },
-                {"name": "经营场所使用证明", "form": "copy", "copies": 1, "is_tolerable": True},
+                {
+                    "name": "经营场所使用证明",
+                    "form": "copy",
+                    "copies": 1,
+                    "is_tolerable": True,
+                    "commitment": "本人承诺经营场所真实、可以使用；如有不实，愿承担法律责任。",
+                },
             ],
         }
     )

@@ -98,6 +98,7 @@ def test_template_fill_import_export_round_trip(client, editor, supervisor):
                 "is_required": "是",
                 "source": "申请人提供",
                 "is_tolerable": "是",
+                "commitment": "本单位承诺已建立食品安全管理制度。",
             },
             {
                 "code": "HY-X-001",
@@ -148,10 +149,10 @@ def test_template_fill_import_export_round_trip(client, editor, supervisor):
     assert version.form_schema[1]["prefill"] == "applicant.phone"
     assert version.form_schema[2]["choices"] == ["食品销售经营者", "餐饮服务经营者"]
     materials = list(version.materials.all())
-    assert [(m.name, m.form, m.source, m.is_tolerable) for m in materials] == [
-        ("营业执照", "original", "licence", False),
-        ("食品安全管理制度", "electronic", "none", True),
-        ("经营者身份证件", "original", "registry", False),
+    assert [(m.name, m.form, m.source, m.is_tolerable, m.commitment) for m in materials] == [
+        ("营业执照", "original", "licence", False, ""),
+        ("食品安全管理制度", "electronic", "none", True, "本单位承诺已建立食品安全管理制度。"),
+        ("经营者身份证件", "original", "registry", False, ""),
     ]
     assert materials[2].dataset_fields == ["id_number", "name", "address"]
 

@@ -42,6 +42,8 @@ def test_export_uses_the_national_field_names(client, editor, supervisor, guide)
         first["page_num"],
         first["is_need"],
     ) == ("身份证件", "1", 1, "1")
+    # The commitment (告知承诺) has no national field: it travels in our extension.
+    assert task["materials"][1]["onetrip"]["commitment"].startswith("本人承诺经营场所真实")
 
 
 def test_round_trip_through_the_exchange_format_loses_nothing(

@@ -266,6 +266,32 @@ def test_the_demos_fees_were_paid_when_approved_and_one_waits(demo, client):
 
 
 @pytest.mark.django_db
+def test_the_demos_running_cases_carry_commitments_to_check(demo, client):
+    """Sample cases of matters whose guide offers a commitment (告知承诺) made it instead of
+    uploading the proof; their reviewers find them on the to-do list."""
+    from onetrip.accounts.selectors import staff_list
+    from onetrip.cases.models import CaseCommitment
+
+    waiting = list(
+        CaseCommitment.objects.filter(outcome="", check_due_on__isnull=False).select_related(
+            "application", "matter_material"
+        )
+    )
+    assert waiting
+    for commitment in waiting:
+        case = commitment.application
+        assert commitment.text == commitment.matter_material.commitment
+        assert commitment.check_due_on == workday_add(case.accepted_on, 20).date
+        assert not case.materials.filter(matter_material=commitment.matter_material).exists()
+    department = waiting[0].application.department_id
+    reviewer = next(
+        s.user for s in staff_list(department_ids={department}) if "reviewer" in s.role_set()
+    )
+    client.force_login(reviewer)
+    assert "待核查的告知承诺" in client.get("/workbench/").content.decode()
+
+
+@pytest.mark.django_db
 def test_without_a_gateway_the_demo_charges_but_invents_no_online_payment(demo, settings):
     """Production settings have no gateway until one is configured, and `onetrip gen` (the
     benchmark's data set) loads the demo county under them: only the waiting order is made."""
