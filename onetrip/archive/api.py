@@ -1,12 +1,13 @@
 """REST endpoints of the e-archive, for a department's or the county archives' own system
 (移交 and 利用): list the records in the caller's scope, read one (audited: it names the
-applicant), take its package out for a stated purpose (registered as a use)."""
+applicant), take its package out for a stated purpose (registered as a use), and appraise a
+record whose retention has ended (到期鉴定: an archivist's opinion, a head's approval)."""
 
 import datetime
 from typing import Literal
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from onetrip.core.errors import DomainError, PermissionDenied
 from onetrip.core.uploads import private_file_response
@@ -61,10 +62,50 @@ class CheckOut(Schema):
     findings: list[dict]
 
 
+class AppraisalOut(Schema):
+    id: int
+    decision: str  # keep | destroy
+    years: int | None
+    reason: str
+    status: str  # proposed | approved | rejected
+    proposed_by: str
+    proposed_at: datetime.datetime
+    decided_by: str | None
+    decided_at: datetime.datetime | None
+    note: str
+
+
+class AppraisalIn(Schema):
+    decision: str
+    reason: str = ""
+    years: int | None = None  # keep longer: 1–30
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = ""  # required to reject
+
+
 class RecordDetailOut(RecordOut):
     title: str
     applicant: ApplicantOut
     checks: list[CheckOut]
+    appraisals: list[AppraisalOut]
+
+
+def _appraisal_out(appraisal) -> dict:
+    return {
+        "id": appraisal.pk,
+        "decision": appraisal.decision,
+        "years": appraisal.years,
+        "reason": appraisal.reason,
+        "status": appraisal.status,
+        "proposed_by": str(appraisal.proposed_by),  # the staff member's name
+        "proposed_at": appraisal.proposed_at,
+        "decided_by": str(appraisal.decided_by) if appraisal.decided_by else None,
+        "decided_at": appraisal.decided_at,
+        "note": appraisal.note,
+    }
 
 
 def _require_viewer(user) -> None:
@@ -101,6 +142,13 @@ def _out(record: ArchiveRecord) -> dict:
     }
 
 
+def _record_for(request, code: str) -> ArchiveRecord:
+    _require_viewer(request.user)
+    return selectors.record_get_for_staff(
+        user=request.user, code=code, request=request, purpose="archive API"
+    )
+
+
 @router.get("archive/records", response=RecordPage)
 def records_list(
     request,
@@ -128,11 +176,9 @@ def records_list(
 
 @router.get("archive/records/{code}", response=RecordDetailOut)
 def record_get(request, code: str):
-    """One record with its applicant and its last ten checks (an audited read)."""
-    _require_viewer(request.user)
-    record = selectors.record_get_for_staff(
-        user=request.user, code=code, request=request, purpose="archive API"
-    )
+    """One record with its applicant, its last ten checks and its appraisals (an audited
+    read)."""
+    record = _record_for(request, code)
     return {
         **_out(record),
         "title": record.title,
@@ -145,17 +191,52 @@ def record_get(request, code: str):
             {"at": c.at, "stage": c.stage, "passed": c.passed, "findings": c.findings}
             for c in record.checks.all()[:10]
         ],
+        "appraisals": [
+            _appraisal_out(a) for a in record.appraisals.select_related("proposed_by", "decided_by")
+        ],
     }
+
+
+@router.post("archive/records/{code}/appraisals", response={201: AppraisalOut})
+def record_appraise(request, code: str, payload: AppraisalIn):
+    """An archivist's appraisal opinion (archive.appraise) on a record whose retention has
+    ended: `keep` for `years` more (1–30) or `destroy`, with a `reason`. It waits for a head of
+    the record's department. 409 `archive.not_due` / `archive.appraisal_open` /
+    `archive.destroyed`, 422 for a bad decision, years or a missing reason."""
+    appraisal = services.appraisal_propose(
+        actor=request.user,
+        record=_record_for(request, code),
+        decision=payload.decision,
+        years=payload.years,
+        reason=payload.reason,
+        request=request,
+    )
+    return Status(201, _appraisal_out(appraisal))
+
+
+@router.post("archive/records/{code}/appraisals/{appraisal_id}/decision", response=AppraisalOut)
+def appraisal_decide(request, code: str, appraisal_id: int, payload: DecisionIn):
+    """A head of the record's department (archive.approve), not the one who appraised, approves
+    the opinion (keep: the retention is extended; destroy: the package is deleted, the row kept
+    in the destruction register) or rejects it with a `note`. 409 `archive.same_person` /
+    `archive.appraisal_closed`."""
+    record = _record_for(request, code)
+    appraisal = selectors.appraisal_of(record=record, pk=appraisal_id)
+    decided = services.appraisal_decide(
+        actor=request.user,
+        appraisal=appraisal,
+        approve=payload.approve,
+        note=payload.note,
+        request=request,
+    )
+    return _appraisal_out(decided)
 
 
 @router.get("archive/records/{code}/package", response={200: None})
 def record_package(request, code: str, purpose: str = ""):
     """The archival information package (ZIP) for a stated `purpose` (利用目的, required:
     422 `archive.purpose_required`), registered as a use of the record."""
-    _require_viewer(request.user)
-    record = selectors.record_get_for_staff(
-        user=request.user, code=code, request=request, purpose="archive API"
-    )
+    record = _record_for(request, code)
     body = selectors.package_open(record)
     try:
         services.record_use(

@@ -161,6 +161,15 @@ def _pending(records) -> int:
     ).count()
 
 
+def appraisal_of(*, record, pk: int):
+    """An appraisal of a record the caller got through record_get_for_staff; another record's is
+    the same 404."""
+    appraisal = record.appraisals.filter(pk=pk).first()
+    if appraisal is None:
+        raise policies.not_found(record.code)
+    return appraisal
+
+
 def appraisals_pending_count(user) -> int:
     """Appraisals of records in the caller's scope waiting for approval (the heads' to-do)."""
     return _pending(_scoped(user))

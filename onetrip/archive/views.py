@@ -239,9 +239,10 @@ def record_appraise(request, code: str):
 @require_POST
 def appraisal_decide(request, code: str, pk: int):
     record = _record(request, code)
-    appraisal = record.appraisals.filter(pk=pk).first()
-    if appraisal is None:
-        raise Http404
+    try:
+        appraisal = selectors.appraisal_of(record=record, pk=pk)
+    except NotFound as error:
+        raise Http404(error.message) from error
     approve = request.POST.get("approve") == "1"
     try:
         services.appraisal_decide(

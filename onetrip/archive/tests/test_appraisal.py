@@ -219,3 +219,63 @@ def test_the_destruction_register_is_exported_and_the_export_audited(
     entry = AuditEntry.objects.get(action="archive.export")
     assert entry.actor_id == head.pk and entry.detail["rows"] == 1
     assert entry.detail["appraisal"] == "destroyed"
+
+
+def test_a_departments_archive_system_appraises_over_the_api(
+    due, archivist, head, reviewer, client
+):
+    base = f"/api/v1/archive/records/{due.code}"
+    client.force_login(archivist)
+    bad = client.post(
+        f"{base}/appraisals",
+        {"decision": "keep", "years": 99, "reason": "x"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and bad.json()["code"] == "archive.years_invalid"
+    made = client.post(
+        f"{base}/appraisals",
+        {"decision": "keep", "years": 10, "reason": "涉及长期权益，需延长保管"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    opinion = made.json()
+    assert (opinion["decision"], opinion["years"], opinion["status"]) == ("keep", 10, "proposed")
+    again = client.post(
+        f"{base}/appraisals",
+        {"decision": "destroy", "reason": "y"},
+        content_type="application/json",
+    )
+    assert again.status_code == 409 and again.json()["code"] == "archive.appraisal_open"
+    decision = f"{base}/appraisals/{opinion['id']}/decision"
+    own = client.post(decision, {"approve": True}, content_type="application/json")
+    assert own.status_code == 403  # an archivist neither approves nor decides their own opinion
+
+    client.force_login(reviewer)
+    assert (
+        client.post(decision, {"approve": True}, content_type="application/json").status_code == 403
+    )
+    client.force_login(head)
+    unknown = client.post(
+        f"{base}/appraisals/999999/decision", {"approve": True}, content_type="application/json"
+    )
+    assert unknown.status_code == 404
+    no_note = client.post(decision, {"approve": False}, content_type="application/json")
+    assert no_note.status_code == 422 and no_note.json()["code"] == "archive.note_required"
+    approved = client.post(
+        decision, {"approve": True, "note": "同意延长"}, content_type="application/json"
+    )
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    record = client.get(base).json()
+    assert record["retention_until"] == due.retention_until + 10
+    [kept] = record["appraisals"]
+    assert (kept["status"], kept["note"], kept["decided_by"]) == (
+        "approved",
+        "同意延长",
+        str(head),
+    )
+    closed = client.post(decision, {"approve": True}, content_type="application/json")
+    assert closed.status_code == 409 and closed.json()["code"] == "archive.appraisal_closed"
+    client.logout()
+    assert (
+        client.post(decision, {"approve": True}, content_type="application/json").status_code == 401
+    )
