@@ -531,10 +531,11 @@ def case_commitment_withdraw(
     )
 
 
-def _untrue_credit(case: Application, commitment: CaseCommitment, *, note: str):
-    """Recorded by the platform's rule for the case's department (the reviewer who checked need
-    not keep credit records; the commitment says who checked)."""
-    today = _today()
+def _rule_credit(
+    case: Application, *, today: datetime.date, severity: str, category: str, days: int, description
+):
+    """A bad-conduct credit record that one of the platform's rules makes about the case's
+    subject on `today`, for the case's department, valid `days`."""
     return credit_record_add(
         actor=FOLLOW_UP_ACTOR,
         department=case.department,
@@ -542,10 +543,23 @@ def _untrue_credit(case: Application, commitment: CaseCommitment, *, note: str):
         subject_id=case.subject_id,
         subject_name=case.subject_name,
         kind="bad",
+        severity=severity,
+        category=category,
+        decided_on=today,
+        valid_until=today + datetime.timedelta(days=days),
+        description=description,
+    )
+
+
+def _untrue_credit(case: Application, commitment: CaseCommitment, *, note: str):
+    """Recorded by the platform's rule (the reviewer who checked need not keep credit records;
+    the commitment says who checked)."""
+    return _rule_credit(
+        case,
+        today=_today(),
         severity="serious",
         category=_("Untrue commitment in place of a proof"),
-        decided_on=today,
-        valid_until=today + datetime.timedelta(days=settings.ONETRIP_COMMITMENT_UNTRUE_CREDIT_DAYS),
+        days=settings.ONETRIP_COMMITMENT_UNTRUE_CREDIT_DAYS,
         description=_("Case %(number)s, %(material)s: %(note)s")
         % {"number": case.number, "material": commitment.matter_material.name, "note": note},
     )
@@ -1479,17 +1493,12 @@ def _overdue_credit(case: Application, items, today: datetime.date):
     days = settings.ONETRIP_TOLERATED_OVERDUE_CREDIT_DAYS
     if days <= 0:
         return None
-    return credit_record_add(
-        actor=FOLLOW_UP_ACTOR,
-        department=case.department,
-        subject_type=case.subject_type,
-        subject_id=case.subject_id,
-        subject_name=case.subject_name,
-        kind="bad",
+    return _rule_credit(
+        case,
+        today=today,
         severity="minor",
         category=_("Materials accepted as missing not supplied in time"),
-        decided_on=today,
-        valid_until=today + datetime.timedelta(days=days),
+        days=days,
         description=_("Case %(number)s: %(names)s, due by %(date)s.")
         % {
             "number": case.number,

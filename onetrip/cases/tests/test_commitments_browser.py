@@ -2,35 +2,16 @@
 submits; after acceptance a reviewer finds it on the to-do list and records that the check found
 it untrue, which the citizen then sees."""
 
-import pyotp
 import pytest
 
-from onetrip.conftest import PASSWORD, assert_accessible, screenshot
+from onetrip.conftest import assert_accessible, screenshot
 
 from .conftest import COMMITMENT_PROOF, COMMITMENT_WORDING
+from .test_flows_browser import sign_in_citizen, sign_in_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FOUND = "现场核查：该地址为他人住宅，申请人无使用权"
-
-
-def sign_in_citizen(page, citizen, next_url: str) -> None:
-    page.goto(f"/login/?next={next_url}")
-    page.fill("#id_identifier", citizen.person.id_number)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"**{next_url}")
-
-
-def sign_in_staff(page, user) -> None:
-    page.goto("/login/?next=/workbench/")
-    page.fill("#id_identifier", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/login/totp/")
-    page.fill("#id_code", pyotp.TOTP(user.totp_secret).now())
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/workbench/")
 
 
 def test_a_commitment_on_a_phone_then_checked_at_a_desk(
