@@ -333,6 +333,7 @@ def test_an_app_shows_the_plan_and_submits_with_consent_through_the_api(client, 
             "性别": "male",
             "出生日期": "1990-01-01",
         },
+        "commitment": None,
     }
     # Signed out: 401.
     client.logout()
